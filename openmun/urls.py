@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from openmun import views
+
+urlpatterns = [
+    path("robots.txt", views.robots_txt, name="robots-txt"),
+]
+
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("", include("programme.urls")),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "openmun.views.bad_request"
+handler403 = "openmun.views.permission_denied"
+handler404 = "openmun.views.page_not_found"
+handler500 = "openmun.views.server_error"

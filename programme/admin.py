@@ -1,0 +1,117 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
+
+from programme import models
+
+
+class ObjectiveInline(TranslationStackedInline):
+    model = models.Objective
+    extra = 0
+
+
+class PrincipleInline(TranslationTabularInline):
+    model = models.Principle
+    extra = 0
+
+
+class MethodStepInline(TranslationTabularInline):
+    model = models.MethodStep
+    extra = 0
+
+
+class MilestoneInline(TranslationTabularInline):
+    model = models.Milestone
+    extra = 0
+
+
+class CommitteeMemberInline(TranslationTabularInline):
+    model = models.CommitteeMember
+    extra = 0
+
+
+class CommitteeMeetingInline(TranslationTabularInline):
+    model = models.CommitteeMeeting
+    extra = 0
+
+
+@admin.register(models.Commune)
+class CommuneAdmin(TabbedTranslationAdmin):
+    list_display = ("name", "email", "website", "population")
+
+
+@admin.register(models.Programme)
+class ProgrammeAdmin(TabbedTranslationAdmin):
+    list_display = ("title", "adoption_date", "adoption_session")
+    date_hierarchy = "adoption_date"
+    fieldsets = (
+        (None, {"fields": ("title", "description", "presented_on", "adoption_date", "adoption_session",
+                           "budget_note")}),
+        (_("Programme committee"), {"fields": ("committee_mission", "committee_meeting_rhythm")}),
+    )
+    inlines = [ObjectiveInline, PrincipleInline, MethodStepInline, MilestoneInline, CommitteeMemberInline,
+               CommitteeMeetingInline]
+
+
+@admin.register(models.Axis)
+class AxisAdmin(TabbedTranslationAdmin):
+    list_display = ("number", "title", "programme")
+    list_display_links = ("title",)
+    list_filter = ("programme",)
+    search_fields = ("title_ar", "title_fr")
+    prepopulated_fields = {"slug": ("title_fr",)}
+
+
+@admin.register(models.Partner)
+class PartnerAdmin(TabbedTranslationAdmin):
+    list_display = ("name", "acronym", "website")
+    search_fields = ("name_ar", "name_fr", "acronym")
+
+
+class ActivityInline(TranslationTabularInline):
+    model = models.Activity
+    fk_name = "project"
+    extra = 0
+    fields = ("number", "parent", "text", "is_done")
+    ordering = ("parent_id", "number")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            project_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = models.Activity.objects.filter(project_id=project_id, parent__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ProjectUpdateInline(TranslationStackedInline):
+    model = models.ProjectUpdate
+    extra = 0
+
+
+@admin.register(models.Project)
+class ProjectAdmin(TabbedTranslationAdmin):
+    list_display = ("number", "title", "axis", "estimated_cost", "start_date", "end_date", "status",
+                    "progress_display", "late_display")
+    list_display_links = ("title",)
+    list_filter = ("axis", "status", "partners")
+    search_fields = ("title_ar", "title_fr", "summary_ar", "summary_fr")
+    list_select_related = ("axis",)
+    autocomplete_fields = ("partners",)
+    prepopulated_fields = {"slug": ("title_fr",)}
+    fieldsets = (
+        (None, {"fields": ("programme", "axis", "number", "slug", "title", "summary")}),
+        (_("Cost"), {"fields": ("estimated_cost", "cost_note")}),
+        (_("Schedule"), {"fields": ("start_date", "end_date", "schedule_note")}),
+        (_("Partners and progress"), {"fields": ("partners", "status", "progress")}),
+    )
+    inlines = [ActivityInline, ProjectUpdateInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_listing()
+
+    @admin.display(description=_("progress (%)"))
+    def progress_display(self, obj):
+        return obj.progress_percent
+
+    @admin.display(description=_("late"), boolean=True)
+    def late_display(self, obj):
+        return obj.is_late

@@ -1,0 +1,69 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from programme import models
+
+
+@register(models.Commune)
+class CommuneTranslationOptions(TranslationOptions):
+    fields = ("name", "region", "address")
+
+
+@register(models.Programme)
+class ProgrammeTranslationOptions(TranslationOptions):
+    fields = ("title", "description", "adoption_session", "budget_note", "committee_mission",
+              "committee_meeting_rhythm")
+
+
+@register(models.Objective)
+class ObjectiveTranslationOptions(TranslationOptions):
+    fields = ("title", "description")
+
+
+@register(models.Principle)
+class PrincipleTranslationOptions(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(models.MethodStep)
+class MethodStepTranslationOptions(TranslationOptions):
+    fields = ("text",)
+
+
+@register(models.Milestone)
+class MilestoneTranslationOptions(TranslationOptions):
+    fields = ("title", "description")
+
+
+@register(models.CommitteeMember)
+class CommitteeMemberTranslationOptions(TranslationOptions):
+    fields = ("role", "holder")
+
+
+@register(models.CommitteeMeeting)
+class CommitteeMeetingTranslationOptions(TranslationOptions):
+    fields = ("summary",)
+
+
+@register(models.Axis)
+class AxisTranslationOptions(TranslationOptions):
+    fields = ("title", "description")
+
+
+@register(models.Partner)
+class PartnerTranslationOptions(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(models.Project)
+class ProjectTranslationOptions(TranslationOptions):
+    fields = ("title", "summary", "cost_note", "schedule_note")
+
+
+@register(models.Activity)
+class ActivityTranslationOptions(TranslationOptions):
+    fields = ("text",)
+
+
+@register(models.ProjectUpdate)
+class ProjectUpdateTranslationOptions(TranslationOptions):
+    fields = ("text",)

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from programme import views
+
+app_name = "programme"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("programme/projects/", views.project_list, name="project-list"),
+    path("programme/projects/<slug:slug>/", views.project_detail, name="project-detail"),
+    path("programme/axes/<slug:slug>/", views.axis_detail, name="axis-detail"),
+    path("programme/calendar/", views.calendar, name="calendar"),
+    path("programme/committee/", views.committee, name="committee"),
+    path("programme/method/", views.method, name="method"),
+]
