@@ -36,7 +36,7 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY is not set. Set it to a long random string, or set DJANGO_DEBUG=true "
             "for local development."
         )
-    SECRET_KEY = "openmun-insecure-development-key-never-use-in-production"  # noqa: S105
+    SECRET_KEY = "openmun-insecure-development-key-never-use-in-production"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
