@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models as db_models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
@@ -68,17 +70,25 @@ class PartnerAdmin(TabbedTranslationAdmin):
     search_fields = ("name_ar", "name_fr", "acronym")
 
 
+class ActivityParentField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.number}. {obj.text[:40]}"
+
+
 class ActivityInline(TranslationTabularInline):
     model = models.Activity
     fk_name = "project"
     extra = 0
     fields = ("number", "parent", "text", "is_done")
     ordering = ("parent_id", "number")
+    # Sixty activities with two languages each: keep the rows narrow enough for the page.
+    formfield_overrides = {db_models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 32})}}
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "parent":
             project_id = request.resolver_match.kwargs.get("object_id")
             kwargs["queryset"] = models.Activity.objects.filter(project_id=project_id, parent__isnull=True)
+            kwargs["form_class"] = ActivityParentField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -115,3 +125,13 @@ class ProjectAdmin(TabbedTranslationAdmin):
     @admin.display(description=_("late"), boolean=True)
     def late_display(self, obj):
         return obj.is_late
+
+
+@admin.register(models.PrintSettings)
+class PrintSettingsAdmin(TabbedTranslationAdmin):
+    list_display = ("__str__", "include_progress", "edition_date")
+    fields = ("session_label", "include_progress", "edition_date")
+
+    def has_add_permission(self, request):
+        # One row: the printed programme has a single set of choices.
+        return super().has_add_permission(request) and not models.PrintSettings.objects.exists()
