@@ -75,5 +75,17 @@ format: $(VENV)/.installed-test
 messages: $(VENV)/.installed-run
 	DJANGO_DEBUG=true $(MANAGE) makemessages -l ar -l fr --no-obsolete --ignore=.venv --ignore=var
 
+# Render times and peak memory of the programme's PDF in Arabic and French, on the commune's data
+# loaded into a scratch SQLite database.
+.PHONY: bench
+BENCH_ENV := DJANGO_DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3
+bench: | $(BIN)/python
+	@scripts/system-deps run
+	@$(MAKE) --no-print-directory $(VENV)/.installed-run compilemessages
+	@mkdir -p var && rm -f var/bench.sqlite3
+	$(BENCH_ENV) $(MANAGE) migrate --noinput -v0
+	$(BENCH_ENV) $(MANAGE) loaddata fixtures/programme.json -v0
+	$(BENCH_ENV) $(BIN)/python bench/pdf_bench.py
+
 clean:
 	rm -rf $(VENV) var .pytest_cache

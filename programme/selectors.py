@@ -106,16 +106,21 @@ def project_list_data() -> dict:
     return {"programme": programme, "projects": projects, "totals": totals_compute(projects)}
 
 
-def project_detail_data(slug: str) -> dict:
-    """Return a project with its activities, sub-steps, partners and updates, or raise Http404."""
-    programme = programme_get()
+def activities_prefetch() -> Prefetch:
+    """Return the prefetch of a project's top-level activities, each with its sub-steps, as top_activities."""
     activities = Activity.objects.filter(parent__isnull=True).prefetch_related(
         Prefetch("children", queryset=Activity.objects.order_by("number"))
     )
+    return Prefetch("activities", queryset=activities, to_attr="top_activities")
+
+
+def project_detail_data(slug: str) -> dict:
+    """Return a project with its activities, sub-steps, partners and updates, or raise Http404."""
+    programme = programme_get()
     try:
         project = (
             programme.projects.for_listing()
-            .prefetch_related(Prefetch("activities", queryset=activities, to_attr="top_activities"), "updates")
+            .prefetch_related(activities_prefetch(), "updates")
             .get(slug=slug)
         )
     except Project.DoesNotExist:

@@ -7,7 +7,7 @@ from programme import cache
 
 PROGRAMME_MODELS = {
     "commune", "programme", "objective", "principle", "methodstep", "milestone", "committeemember",
-    "committeemeeting", "axis", "partner", "project", "activity", "projectupdate",
+    "committeemeeting", "axis", "partner", "project", "activity", "projectupdate", "printsettings",
 }
 
 

@@ -67,3 +67,8 @@ class ActivityTranslationOptions(TranslationOptions):
 @register(models.ProjectUpdate)
 class ProjectUpdateTranslationOptions(TranslationOptions):
     fields = ("text",)
+
+
+@register(models.PrintSettings)
+class PrintSettingsTranslationOptions(TranslationOptions):
+    fields = ("session_label",)

@@ -1,9 +1,10 @@
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from programme import selectors
+from programme import pdf, selectors
 
 
 def crumb(label: str, url: str = "") -> dict:
@@ -59,3 +60,13 @@ def method(request):
     context = selectors.method_data()
     context["breadcrumbs"] = [crumb(_("Method and principles"))]
     return render(request, "programme/method.html", context)
+
+
+@require_GET
+def programme_pdf(request):
+    return pdf.pdf_response(request, pdf.programme_pdf_get(language=get_language()))
+
+
+@require_GET
+def project_pdf(request, slug: str):
+    return pdf.pdf_response(request, pdf.project_pdf_get(slug=slug, language=get_language()))

@@ -158,3 +158,12 @@ def test_robots_txt(client):
     response = client.get("/robots.txt")
     assert response.status_code == 200
     assert "Disallow: /ar/admin/" in response.content.decode()
+
+
+def test_pages_link_to_the_pdfs(client):
+    programme_build()
+    for language in ("ar", "fr"):
+        html = client.get(url("programme:home", {}, language)).content.decode()
+        assert f'href="/{language}/programme/programme.pdf" type="application/pdf"' in html
+        html = client.get(url("programme:project-detail", {"slug": "project-1"}, language)).content.decode()
+        assert f'href="/{language}/programme/projects/project-1/sheet.pdf" type="application/pdf"' in html
