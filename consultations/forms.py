@@ -1,0 +1,114 @@
+"""Public forms for citizen input, and the moderators' forms; labels and limits come from the models."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from consultations.models import Comment, Contribution, Moderated, Round
+from openmun.antiabuse import HoneypotMixin
+from openmun.text import PlainTextField
+from programme.models import Axis, Project
+
+
+def text_direction_set(form: forms.BaseForm) -> None:
+    """Let text fields follow what is typed (Arabic or French) and keep e-mail addresses left to right."""
+    for name, field in form.fields.items():
+        if name == "email":
+            field.widget.attrs.update({"dir": "ltr", "autocomplete": "email"})
+        elif isinstance(field, PlainTextField):
+            field.widget.attrs["dir"] = "auto"
+
+
+class ConsentMixin:
+    """Ask for consent to the personal-data notice shown above the button (law 09-08)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"] = forms.BooleanField(
+            label=_("I have read the notice on personal data above and I agree."),
+            error_messages={"required": _("Tick this box to send your text.")},
+        )
+
+
+class ContributionForm(ConsentMixin, HoneypotMixin, forms.ModelForm):
+    class Meta:
+        model = Contribution
+        fields = ["text", "title", "axis", "project", "display_name", "email"]
+        field_classes = {"text": PlainTextField, "title": PlainTextField, "display_name": PlainTextField}
+        widgets = {"text": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, consultation_round: Round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.round = consultation_round
+        programme = consultation_round.programme_id
+        self.fields["axis"].queryset = Axis.objects.filter(programme_id=programme).order_by("number")
+        self.fields["project"].queryset = Project.objects.filter(programme_id=programme).order_by("number")
+        self.fields["axis"].empty_label = _("No particular axis")
+        self.fields["project"].empty_label = _("No particular project")
+        self.fields["display_name"].widget.attrs["autocomplete"] = "nickname"
+        text_direction_set(self)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        axis, project = cleaned_data.get("axis"), cleaned_data.get("project")
+        if axis and project and project.axis_id != axis.pk:
+            self.add_error("project", forms.ValidationError(
+                _("This project belongs to another axis. Choose its axis, or no axis."), code="project_axis"))
+        return cleaned_data
+
+
+class CommentForm(ConsentMixin, HoneypotMixin, forms.ModelForm):
+    class Meta:
+        model = Comment
+        fields = ["text", "display_name", "email"]
+        field_classes = {"text": PlainTextField, "display_name": PlainTextField}
+        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "email": _("Never published. The commune uses it only to contact you about your comment."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].widget.attrs["autocomplete"] = "nickname"
+        text_direction_set(self)
+
+
+class ReplyForm(forms.Form):
+    text = PlainTextField(label=_("Official reply"), max_length=Comment._meta.get_field("text").max_length,
+                          widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ModerationForm(forms.Form):
+    """Publish or hide the selected contributions and comments, with a reason (required to hide)."""
+
+    contributions = forms.ModelMultipleChoiceField(
+        queryset=Contribution.objects.for_review(), required=False, widget=forms.CheckboxSelectMultiple,
+    )
+    comments = forms.ModelMultipleChoiceField(
+        queryset=Comment.objects.for_review(), required=False, widget=forms.CheckboxSelectMultiple,
+    )
+    decision = forms.ChoiceField(choices=[(Moderated.Status.PUBLISHED, _("Publish")),
+                                          (Moderated.Status.HIDDEN, _("Hide"))])
+    reason = PlainTextField(
+        label=_("Reason"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to hide. Seen by staff only."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        text_direction_set(self)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not cleaned_data.get("contributions") and not cleaned_data.get("comments"):
+            raise forms.ValidationError(_("Select at least one item."), code="nothing_selected")
+        if cleaned_data.get("decision") == Moderated.Status.HIDDEN and not cleaned_data.get("reason"):
+            self.add_error("reason", forms.ValidationError(_("Give the reason for hiding them."),
+                                                           code="reason_required"))
+        return cleaned_data
+
+
+class HideReasonForm(forms.Form):
+    """The reason asked by the admin's "hide" action."""
+
+    reason = PlainTextField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text=_("Seen by staff only."))

@@ -1,0 +1,249 @@
+"""Reads of citizen participation for the public pages and the moderation queue; fixed query counts.
+
+Public reads never load contact details: e-mail addresses are deferred or left out of the columns.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db.models import BooleanField, CharField, Count, F, IntegerField, Q, QuerySet, TextField, Value
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from consultations.models import Comment, Contribution, Moderated, Round
+from programme.models import Project
+from programme.selectors import programme_get
+
+RESULTS_PAGE_SIZE = 25
+QUEUE_SIZE = 200
+
+
+def rounds_for_listing(programme_id: int) -> QuerySet[Round]:
+    """Return a programme's rounds with their meetings and their number of published contributions."""
+    return (
+        Round.objects.filter(programme_id=programme_id)
+        .prefetch_related("meetings")
+        .annotate(published_count=Count("contributions", filter=Q(contributions__status=Moderated.Status.PUBLISHED)))
+        .order_by("number")
+    )
+
+
+def round_list_data() -> dict:
+    """Return the consultation rounds of the published programme."""
+    programme = programme_get()
+    return {"programme": programme, "rounds": list(rounds_for_listing(programme.pk))}
+
+
+def round_get(slug: str) -> Round:
+    """Return a round of the published programme with its meetings, or raise Http404."""
+    programme = programme_get()
+    try:
+        return rounds_for_listing(programme.pk).select_related("programme").get(slug=slug)
+    except Round.DoesNotExist:
+        raise Http404("No such consultation round.") from None
+
+
+def round_detail_data(slug: str) -> dict:
+    """Return a round with its meetings and the number of its published contributions."""
+    consultation_round = round_get(slug)
+    return {"round": consultation_round, "meetings": list(consultation_round.meetings.all())}
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    label: str
+    count: int
+    percent: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Counts by one dimension, drawn as bars and read as a table."""
+
+    slug: str
+    caption: str
+    label_heading: str
+    rows: list[ChartRow]
+    total: int
+
+
+def chart_build(*, slug: str, caption: str, label_heading: str, counts: list[tuple[str, int]]) -> Chart:
+    """Return a chart of the counts, each with its share of the total in whole percent."""
+    total = sum(count for _label, count in counts)
+    rows = [ChartRow(label=label, count=count, percent=(100 * count + total // 2) // total if total else 0)
+            for label, count in counts]
+    return Chart(slug=slug, caption=caption, label_heading=label_heading, rows=rows, total=total)
+
+
+def results_charts(consultation_round: Round) -> list[Chart]:
+    """Return the published contributions of a round counted by axis, by channel and by outcome."""
+    by_axis: dict[int | None, int] = {}
+    by_channel: dict[str, int] = {}
+    by_outcome: dict[str, int] = {}
+    rows = (
+        Contribution.objects.published().filter(round=consultation_round).rewrite(False)
+        .values_list("axis_id", "channel", "outcome").annotate(n=Count("pk")).order_by()
+    )
+    for axis_id, channel, outcome, count in rows:
+        by_axis[axis_id] = by_axis.get(axis_id, 0) + count
+        by_channel[channel] = by_channel.get(channel, 0) + count
+        by_outcome[outcome] = by_outcome.get(outcome, 0) + count
+    axes = list(consultation_round.programme.axes.order_by("number"))
+    axis_counts = [
+        (_("Axis %(number)s: %(title)s") % {"number": axis.number, "title": axis.title}, by_axis.get(axis.pk, 0))
+        for axis in axes
+    ]
+    axis_counts.append((_("No axis given"), by_axis.get(None, 0)))
+    outcome_counts = [(label, by_outcome.get(value, 0)) for value, label in Contribution.Outcome.choices]
+    outcome_counts.append((_("Awaiting an answer"), by_outcome.get("", 0)))
+    return [
+        chart_build(slug="axis", caption=_("Contributions by axis"), label_heading=_("Axis"), counts=axis_counts),
+        chart_build(slug="channel", caption=_("Contributions by channel"), label_heading=_("Channel"),
+                    counts=[(label, by_channel.get(value, 0)) for value, label in Contribution.Channel.choices]),
+        chart_build(slug="outcome", caption=_("Contributions by outcome"), label_heading=_("Outcome"),
+                    counts=outcome_counts),
+    ]
+
+
+def published_contributions(consultation_round: Round) -> QuerySet[Contribution]:
+    """Return a round's published contributions with what their outcome names, without contact details."""
+    return (
+        Contribution.objects.published().filter(round=consultation_round)
+        .select_related("axis", "project", "outcome_project", "merged_into__round")
+        .defer("email", "merged_into__email")
+        .order_by("created_at", "pk")
+    )
+
+
+def round_results_data(slug: str, *, page: str | int | None = 1) -> dict:
+    """Return what became of a round's contributions: the charts and one page of published contributions."""
+    consultation_round = round_get(slug)
+    contributions: Page = Paginator(published_contributions(consultation_round), RESULTS_PAGE_SIZE).get_page(page)
+    return {
+        "round": consultation_round,
+        "charts": results_charts(consultation_round),
+        "contributions": contributions,
+    }
+
+
+@dataclass(frozen=True)
+class PublicComment:
+    pk: int
+    text: str
+    display_name: str
+    created_at: datetime.datetime
+    replies: list[PublicComment] = field(default_factory=list)
+
+    @property
+    def submitted_on(self) -> datetime.date:
+        return timezone.localdate(self.created_at)
+
+
+@dataclass(frozen=True)
+class ShapingContribution:
+    pk: int
+    title: str
+    text: str
+    display_name: str
+    created_at: datetime.datetime
+    round_title: str
+    round_slug: str
+    answer: str
+
+    @property
+    def submitted_on(self) -> datetime.date:
+        return timezone.localdate(self.created_at)
+
+
+def project_participation_data(project: Project) -> dict:
+    """Return a project's published comments with their official replies, and the contributions taken into it.
+
+    Both come from one query (a UNION of the two tables), because the project page stays within eight
+    queries whatever the data. Only public columns are selected.
+    """
+    language = get_language() or "ar"
+    other = "fr" if language == "ar" else "ar"
+    empty = Value("", output_field=CharField())
+    comments = Comment.objects.public_thread(project).annotate(
+        u_kind=Value("comment", output_field=CharField()),
+        u_pk=F("pk"),
+        u_parent=F("parent_id"),
+        u_title=empty,
+        u_text=F("text"),
+        u_name=F("display_name"),
+        u_created=F("created_at"),
+        u_official=F("is_official"),
+        u_round_slug=empty,
+        u_round_title=empty,
+        u_round_title_other=empty,
+        u_answer=Value("", output_field=TextField()),
+        u_answer_other=Value("", output_field=TextField()),
+    )
+    contributions = Contribution.objects.published().filter(
+        outcome=Contribution.Outcome.TAKEN, outcome_project=project,
+    ).annotate(
+        u_kind=Value("contribution", output_field=CharField()),
+        u_pk=F("pk"),
+        u_parent=Value(None, output_field=IntegerField()),
+        u_title=F("title"),
+        u_text=F("text"),
+        u_name=F("display_name"),
+        u_created=F("created_at"),
+        u_official=Value(False, output_field=BooleanField()),
+        u_round_slug=F("round__slug"),
+        u_round_title=F(f"round__title_{language}"),
+        u_round_title_other=F(f"round__title_{other}"),
+        u_answer=F(f"answer_{language}"),
+        u_answer_other=F(f"answer_{other}"),
+    )
+    columns = ["u_kind", "u_pk", "u_parent", "u_title", "u_text", "u_name", "u_created", "u_official",
+               "u_round_slug", "u_round_title", "u_round_title_other", "u_answer", "u_answer_other"]
+    rows = (
+        comments.order_by().values_list(*columns)
+        # rewrite(False): modeltranslation would otherwise reorder the columns, and a UNION pairs them by position.
+        .union(contributions.rewrite(False).order_by().values_list(*columns), all=True)
+        .order_by("u_created", "u_pk")
+    )
+    threads: dict[int, PublicComment] = {}
+    replies: list[tuple[int, PublicComment]] = []
+    shaping: list[ShapingContribution] = []
+    for kind, pk, parent, title, body, name, created, official, slug, r_title, r_other, answer, a_other in rows:
+        if kind == "contribution":
+            shaping.append(ShapingContribution(
+                pk=pk, title=title, text=body, display_name=name, created_at=created,
+                round_title=r_title or r_other, round_slug=slug, answer=answer or a_other or "",
+            ))
+        elif parent is None:
+            threads[pk] = PublicComment(pk=pk, text=body, display_name=name, created_at=created)
+        elif official:
+            replies.append((parent, PublicComment(pk=pk, text=body, display_name="", created_at=created)))
+    for parent, reply in replies:
+        # A reply to a comment that is no longer published goes with it.
+        if parent in threads:
+            threads[parent].replies.append(reply)
+    return {"comments": list(threads.values()), "shaping_contributions": shaping}
+
+
+def moderation_queue_data() -> dict:
+    """Return the contributions and comments awaiting a moderator, oldest first."""
+    contributions = (
+        Contribution.objects.for_review().select_related("round", "axis", "project")
+        .defer("email").order_by("created_at", "pk")
+    )
+    comments = (
+        Comment.objects.for_review().select_related("project", "parent")
+        .defer("email", "parent__email").order_by("created_at", "pk")
+    )
+    return {
+        "contributions": list(contributions[:QUEUE_SIZE]),
+        "comments": list(comments[:QUEUE_SIZE]),
+        "contribution_total": contributions.count(),
+        "comment_total": comments.count(),
+        "queue_size": QUEUE_SIZE,
+        "today": timezone.localdate(),
+    }

@@ -1,0 +1,209 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from consultations import selectors, services
+from consultations.forms import CommentForm, ContributionForm, ModerationForm, ReplyForm
+from consultations.models import Comment, Contribution, Moderated
+from openmun.antiabuse import client_key, rate_limit
+from programme import selectors as programme_selectors
+
+# Citizens' contact details stay out of error reports.
+PERSONAL_FIELDS = ("display_name", "email")
+REPORT_MEMORY = 24 * 3600
+
+
+def crumb(label: str, url: str = "") -> dict:
+    return {"label": label, "url": url}
+
+
+def round_crumbs(consultation_round, *more: dict) -> list[dict]:
+    return [
+        crumb(_("Citizen participation"), reverse("consultations:round-list")),
+        crumb(consultation_round.title, consultation_round.get_absolute_url() if more else ""),
+        *more,
+    ]
+
+
+@require_GET
+def round_list(request):
+    context = selectors.round_list_data()
+    context["breadcrumbs"] = [crumb(_("Citizen participation"))]
+    return render(request, "consultations/round_list.html", context)
+
+
+@require_GET
+def round_detail(request, slug: str):
+    context = selectors.round_detail_data(slug)
+    context["breadcrumbs"] = round_crumbs(context["round"])
+    return render(request, "consultations/round_detail.html", context)
+
+
+@require_GET
+def round_results(request, slug: str):
+    context = selectors.round_results_data(slug, page=request.GET.get("page"))
+    context["breadcrumbs"] = round_crumbs(context["round"], crumb(_("What we did with your input")))
+    return render(request, "consultations/round_results.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters(*PERSONAL_FIELDS)
+@rate_limit("contribution")
+def contribution_create(request, slug: str):
+    consultation_round = selectors.round_get(slug)
+    context = {
+        "round": consultation_round,
+        "breadcrumbs": round_crumbs(consultation_round, crumb(_("Submit your idea"))),
+    }
+    if not consultation_round.accepts_contributions:
+        status = 403 if request.method == "POST" else 200
+        return render(request, "consultations/contribution_form.html", context, status=status)
+    form = ContributionForm(request.POST or None, consultation_round=consultation_round)
+    if request.method == "POST":
+        if form.is_robot():
+            return redirect("consultations:contribution-thanks", slug=slug)
+        if form.is_valid():
+            try:
+                services.contribution_submit(
+                    consultation_round=consultation_round, text=form.cleaned_data["text"],
+                    title=form.cleaned_data["title"], axis=form.cleaned_data["axis"],
+                    project=form.cleaned_data["project"], display_name=form.cleaned_data["display_name"],
+                    email=form.cleaned_data["email"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("consultations:contribution-thanks", slug=slug)
+    context["form"] = form
+    return render(request, "consultations/contribution_form.html", context)
+
+
+@require_GET
+def contribution_thanks(request, slug: str):
+    consultation_round = selectors.round_get(slug)
+    context = {
+        "round": consultation_round,
+        "publish_first": settings.OPENMUN_MODERATION_PUBLISH_FIRST,
+        "breadcrumbs": round_crumbs(consultation_round, crumb(_("Contribution received"))),
+    }
+    return render(request, "consultations/contribution_thanks.html", context)
+
+
+@require_POST
+@sensitive_post_parameters(*PERSONAL_FIELDS)
+@rate_limit("comment")
+def comment_create(request, slug: str):
+    context = programme_selectors.project_detail_data(slug)
+    project = context["project"]
+    form = CommentForm(request.POST)
+    if form.is_robot():
+        return redirect(project.get_absolute_url() + "#comments")
+    if form.is_valid():
+        try:
+            comment = services.comment_post(
+                project=project, text=form.cleaned_data["text"],
+                display_name=form.cleaned_data["display_name"], email=form.cleaned_data["email"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if comment.is_published:
+                messages.success(request, _("Thank you. Your comment is published."))
+            else:
+                messages.success(request, _("Thank you. Your comment will appear once a moderator has read it."))
+            return redirect(project.get_absolute_url() + "#comments")
+    # Show the project page again with the errors and what the person typed.
+    context["comment_form"] = form
+    context["breadcrumbs"] = [crumb(_("Projects"), reverse("programme:project-list")), crumb(project.title)]
+    return render(request, "programme/project_detail.html", context)
+
+
+def item_report(request, item: Moderated, back_to: str):
+    # One report per visitor and item: reporting again changes nothing.
+    key = f"openmun:report:{client_key(request)}:{item._meta.label_lower}:{item.pk}"
+    if cache.add(key, 1, timeout=REPORT_MEMORY):
+        try:
+            services.item_report(item=item)
+        except ValidationError:
+            raise Http404("Nothing to report.") from None
+    messages.success(request, _("Thank you. A moderator will review it."))
+    return redirect(back_to)
+
+
+@require_POST
+@rate_limit("report")
+def comment_report(request, pk: int):
+    comment = get_object_or_404(Comment.objects.published().select_related("project").defer("email"), pk=pk,
+                                is_official=False)
+    return item_report(request, comment, comment.project.get_absolute_url() + "#comments")
+
+
+@require_POST
+@rate_limit("report")
+def contribution_report(request, pk: int):
+    contribution = get_object_or_404(Contribution.objects.published().select_related("round").defer("email"),
+                                     pk=pk)
+    return item_report(request, contribution,
+                       reverse("consultations:round-results", kwargs={"slug": contribution.round.slug}))
+
+
+@require_POST
+@staff_member_required
+def comment_reply(request, pk: int):
+    if not request.user.has_perm("consultations.reply_comment"):
+        raise PermissionDenied
+    comment = get_object_or_404(Comment.objects.select_related("project"), pk=pk)
+    form = ReplyForm(request.POST, prefix=f"reply-{pk}")
+    if form.is_valid():
+        try:
+            services.comment_reply(comment=comment, text=form.cleaned_data["text"], acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The official reply is published."))
+    else:
+        messages.error(request, _("The reply was not published: %(errors)s")
+                       % {"errors": " ".join(e for errors in form.errors.values() for e in errors)})
+    return redirect(comment.project.get_absolute_url() + f"#comment-{comment.pk}")
+
+
+def selected_ids(request, name: str) -> set[int]:
+    return {int(value) for value in request.POST.getlist(name) if value.isdigit()}
+
+
+@require_http_methods(["GET", "POST"])
+@staff_member_required
+def moderation_queue(request):
+    if not (request.user.has_perm("consultations.moderate_contribution")
+            or request.user.has_perm("consultations.moderate_comment")):
+        raise PermissionDenied
+    form = ModerationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        items = [*form.cleaned_data["contributions"], *form.cleaned_data["comments"]]
+        try:
+            count = services.items_moderate(items=items, decision=form.cleaned_data["decision"],
+                                            reason=form.cleaned_data["reason"], acting_user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, ngettext("%(count)d item moderated.", "%(count)d items moderated.", count)
+                             % {"count": count})
+            return redirect("consultations:moderation-queue")
+    context = {
+        **selectors.moderation_queue_data(),
+        "form": form,
+        "selected_contributions": selected_ids(request, "contributions"),
+        "selected_comments": selected_ids(request, "comments"),
+        "breadcrumbs": [crumb(_("Citizen participation"), reverse("consultations:round-list")), crumb(_("Moderation"))],
+    }
+    return render(request, "consultations/moderation_queue.html", context)
+
