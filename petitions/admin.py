@@ -1,0 +1,209 @@
+"""Staff area: council sessions and their agendas; petitions, whose steps are forms that call the services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models as db_models
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+
+from consultations.admin import ModeratedAdmin
+from petitions import forms as step_forms
+from petitions import models, services
+
+State = models.Petition.State
+
+
+class AgendaItemInline(TranslationTabularInline):
+    model = models.AgendaItem
+    extra = 0
+    autocomplete_fields = ("project",)
+
+
+@admin.register(models.CouncilSession)
+class CouncilSessionAdmin(TabbedTranslationAdmin):
+    list_display = ("title", "kind", "period_start", "period_end", "starts_on", "ends_on")
+    list_filter = ("kind",)
+    search_fields = ("title_ar", "title_fr")
+    date_hierarchy = "period_start"
+    prepopulated_fields = {"slug": ("title_fr",)}
+    fieldsets = (
+        (None, {"fields": ("kind", "title", "slug", "notes")}),
+        (_("Dates"), {"fields": ("period_start", "period_end", "starts_on", "ends_on")}),
+    )
+    inlines = [AgendaItemInline]
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    form_class: type[step_forms.StepForm]
+    service: Callable
+    target: str | None = None
+    needs_site_url: bool = False
+
+    def available_for(self, petition: models.Petition) -> bool:
+        if self.target is None:  # the notification of a refusal, which changes no state
+            return petition.state == State.REFUSED and petition.refusal_notified_on is None
+        return self.target in services.allowed_next_states(petition)
+
+
+STEPS: dict[str, Step] = {
+    "publish": Step(_("Publish after the pre-check"), step_forms.PublishStepForm, services.petition_publish,
+                    State.PUBLISHED, needs_site_url=True),
+    "not-admit": Step(_("Do not admit at the pre-check"), step_forms.NotAdmitStepForm, services.petition_not_admit,
+                      State.NOT_ADMITTED, needs_site_url=True),
+    "deposit": Step(_("Record the deposit"), step_forms.DepositStepForm, services.petition_deposit, State.DEPOSITED),
+    "review": Step(_("Start the bureau's review"), step_forms.ReviewStepForm, services.petition_review_start,
+                   State.UNDER_REVIEW),
+    "accept": Step(_("Record the acceptance"), step_forms.AcceptStepForm, services.petition_accept, State.ACCEPTED),
+    "refuse": Step(_("Record the refusal"), step_forms.RefuseStepForm, services.petition_refuse, State.REFUSED),
+    "notify": Step(_("Record the notification of the refusal"), step_forms.NotifyStepForm,
+                   services.petition_refusal_notify),
+    "deliberate": Step(_("Record the council's deliberation"), step_forms.DeliberateStepForm,
+                       services.petition_deliberate, State.DELIBERATED),
+    "withdraw": Step(_("Record the withdrawal"), step_forms.WithdrawStepForm, services.petition_withdraw,
+                     State.WITHDRAWN),
+}
+
+
+def errors_attach(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on the field it names when the form has it."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        target = field if field in form.fields else next(
+            (name for name in form.fields if name.startswith(f"{field}_")), None)
+        form.add_error(target, errors)
+
+
+class PetitionEventInline(TranslationTabularInline):
+    model = models.PetitionEvent
+    extra = 0
+    formfield_overrides = {db_models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
+    fields = ("date", "action", "note", "document", "acting_user", "recorded_at")
+    readonly_fields = ("date", "action", "document", "acting_user", "recorded_at")
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        # Steps are recorded by the step forms, which check the procedure.
+        return False
+
+
+@admin.register(models.Petition)
+class PetitionAdmin(ModeratedAdmin, TabbedTranslationAdmin):
+    """Petitions: the steps of the procedure are forms that call the services; after its publication, a petition
+    can be taken down and put back by the portal's moderation actions."""
+
+    actions = ["publish_selected", "hide_selected"]
+    list_display = ("title", "kind", "state", "status", "support_count", "deposited_on", "notice_deadline_display",
+                    "created_at")
+    list_filter = ("state", "status", "kind", "domain")
+    search_fields = ("title", "agent_name", "association_name", "receipt_number")
+    date_hierarchy = "created_at"
+    list_select_related = ("session",)
+    change_form_template = "admin/petitions/petition/change_form.html"
+    change_list_template = "admin/petitions/petition/change_list.html"
+    fieldsets = (
+        (None, {"fields": ("kind", "title", "request", "reasons", "domain", "language", "created_at")}),
+        (_("Agent or association"), {"fields": ("agent_name", "association_name", "association_founded_on",
+                                                "association_seat", "association_representative")}),
+        (_("Contact details (never published)"), {"fields": ("contact_email", "contact_phone")}),
+        (_("Pre-check"), {"fields": ("status", "moderation_reason", "moderated_at", "moderated_by", "report_count")}),
+        (_("Procedure"), {"fields": (
+            "state", "signature_threshold", "support_count", "published_on", "receipt_number", "deposited_on",
+            "paper_signature_count", "notice_deadline_display", "review_started_on", "decided_on", "session",
+            "committees", "refusal_reasons", "refusal_notified_on", "deliberated_on", "outcome",
+            "decision_reference", "decision_summary", "closed_on",
+        )}),
+    )
+    # Only the public texts staff wrote stay editable here, to add or correct a language; every step of the
+    # procedure goes through its form and service.
+    editable_fields = ("committees", "refusal_reasons", "decision_summary")
+    inlines = [PetitionEventInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # modeltranslation has put committees_ar and committees_fr in the place of committees.
+        editable = {f"{name}_{code}" for name in self.editable_fields for code, _name in settings.LANGUAGES}
+        names = [name for fieldset in self.fieldsets for name in fieldset[1]["fields"]]
+        return [name for name in names if name not in editable and name not in self.editable_fields]
+
+    def has_add_permission(self, request):
+        # Petitions are submitted on the public form and pre-checked here.
+        return False
+
+    @admin.display(description=_("limit for notifying a refusal"))
+    def notice_deadline_display(self, obj):
+        return date_format(obj.notice_deadline) if obj.notice_deadline else "-"
+
+    def _moderate(self, request, queryset, decision: str, reason: str = "") -> None:
+        # The first publication is the procedure's step, with its timeline and e-mail; a petition not admitted
+        # is closed. Moderation takes down, or puts back, a petition published before.
+        never = queryset.filter(published_on__isnull=True)
+        if never.exists():
+            self.message_user(request, _("Petitions never published are pre-checked with the steps on their page: "
+                                         "%(titles)s") % {"titles": ", ".join(str(p) for p in never)},
+                              messages.WARNING)
+        queryset = queryset.filter(published_on__isnull=False)
+        if queryset.exists():
+            super()._moderate(request, queryset, decision, reason)
+
+    def get_urls(self):
+        return [
+            path("<path:object_id>/step/<slug:step>/", self.admin_site.admin_view(self.step_view),
+                 name="petitions_petition_step"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        petition = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if petition is not None and request.user.has_perm("petitions.decide_petition"):
+            extra_context["steps"] = [
+                (slug, step.label) for slug, step in STEPS.items() if step.available_for(petition)
+            ]
+        extra_context["can_export"] = request.user.has_perm("petitions.export_supporters")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def step_view(self, request, object_id: str, step: str):
+        if not request.user.has_perm("petitions.decide_petition"):
+            raise PermissionDenied
+        petition = self.get_object(request, object_id)
+        if petition is None or step not in STEPS:
+            raise Http404
+        definition = STEPS[step]
+        change_url = reverse("admin:petitions_petition_change", args=[petition.pk])
+        form = definition.form_class(request.POST or None, request.FILES or None, petition=petition)
+        if request.method == "POST" and form.is_valid():
+            kwargs = form.service_kwargs()
+            if definition.needs_site_url:
+                kwargs["site_url"] = request.build_absolute_uri("/").rstrip("/")
+            try:
+                definition.service(petition=petition, acting_user=request.user, **kwargs)
+            except ValidationError as error:
+                errors_attach(form, error)
+            else:
+                self.message_user(request, _("Recorded: %(step)s.") % {"step": definition.label}, messages.SUCCESS)
+                return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": definition.label,
+            "subtitle": str(petition),
+            "opts": self.model._meta,
+            "original": petition,
+            "form": form,
+            "change_url": change_url,
+            "allowed": [State(state).label for state in services.allowed_next_states(petition)],
+        }
+        return TemplateResponse(request, "admin/petitions/petition/step.html", context)

@@ -1,0 +1,28 @@
+"""Petitions to the commune council, their online support, and the council's sessions."""
+
+from petitions.models.council import AgendaItem, CouncilSession, CouncilSessionQuerySet
+from petitions.models.petition import (
+    CLOSED_STATES,
+    REASONS_MAX_LENGTH,
+    REQUEST_MAX_LENGTH,
+    Petition,
+    PetitionEvent,
+    PetitionQuerySet,
+    months_add,
+)
+from petitions.models.support import Support, SupportQuerySet
+
+__all__ = [
+    "CLOSED_STATES",
+    "REASONS_MAX_LENGTH",
+    "REQUEST_MAX_LENGTH",
+    "AgendaItem",
+    "CouncilSession",
+    "CouncilSessionQuerySet",
+    "Petition",
+    "PetitionEvent",
+    "PetitionQuerySet",
+    "Support",
+    "SupportQuerySet",
+    "months_add",
+]

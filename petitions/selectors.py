@@ -1,0 +1,179 @@
+"""Reads of petitions and council sessions for the public and staff pages; each costs a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from petitions.models import AgendaItem, CouncilSession, Petition, PetitionEvent, Support
+from programme.models import Commune
+from programme.selectors import commune_get
+
+PAGE_SIZE = 20
+# What the public list can be filtered by: every state a published petition can be in.
+PUBLIC_STATES = [
+    Petition.State.PUBLISHED, Petition.State.DEPOSITED, Petition.State.UNDER_REVIEW, Petition.State.ACCEPTED,
+    Petition.State.REFUSED, Petition.State.DELIBERATED, Petition.State.WITHDRAWN,
+]
+
+
+def signature_threshold_get(commune: Commune | None = None) -> int:
+    """Return the signatures a citizens' petition needs, from the commune's population and arrondissements.
+
+    Organic Law 113-14, article 125: 100 in communes under 35 000 inhabitants, 200 in the others, 400 in
+    communes with arrondissements. An unknown population counts as a commune of 35 000 or more.
+    """
+    thresholds = settings.OPENMUN_PETITION_THRESHOLDS
+    commune = commune if commune is not None else commune_get()
+    if commune is not None and commune.has_arrondissements:
+        return thresholds["with_arrondissements"]
+    if commune is not None and commune.population is not None and commune.population < thresholds["population_limit"]:
+        return thresholds["below_limit"]
+    return thresholds["above_limit"]
+
+
+@dataclass(frozen=True)
+class StateFilter:
+    value: str
+    label: str
+    count: int
+    current: bool
+
+
+def petition_list_data(*, state: str = "", page: str | int | None = None) -> dict:
+    """Return a page of the published petitions, newest first, optionally in one state, with the filters."""
+    public = Petition.objects.public()
+    counts = dict(public.values_list("state").annotate(count=Count("pk")).order_by())
+    if state not in PUBLIC_STATES:
+        state = ""
+    petitions = public.select_related("session").defer(
+        "contact_email", "contact_phone", "reasons", "moderation_reason"
+    ).order_by("-published_on", "-pk")
+    if state:
+        petitions = petitions.filter(state=state)
+    filters = [StateFilter(value="", label="", count=sum(counts.values()), current=not state)]
+    filters += [
+        StateFilter(value=value, label=Petition.State(value).label, count=counts.get(value, 0), current=value == state)
+        for value in PUBLIC_STATES
+    ]
+    paginator = Paginator(petitions, PAGE_SIZE)
+    return {"page": paginator.get_page(page), "filters": filters, "state": state}
+
+
+def petition_get_public(pk: int) -> Petition:
+    """Return a published petition with its session, or raise Http404."""
+    try:
+        return Petition.objects.public().select_related("session").defer("contact_email", "contact_phone").get(pk=pk)
+    except Petition.DoesNotExist:
+        raise Http404("No such petition.") from None
+
+
+def petition_detail_data(pk: int) -> dict:
+    """Return a published petition with its public timeline, or raise Http404."""
+    petition = petition_get_public(pk)
+    events = list(petition.events.exclude(action=PetitionEvent.Action.NOT_ADMITTED).order_by("date", "recorded_at",
+                                                                                              "pk"))
+    today = timezone.localdate()
+    days = petition.days_to_deadline_on(today)
+    return {
+        "petition": petition,
+        "events": events,
+        "today": today,
+        "notice_state": petition.notice_state_on(today),
+        "days_left": max(days, 0) if days is not None else None,
+        "days_overdue": max(-days, 0) if days is not None else None,
+    }
+
+
+def support_for_token(support_id: int) -> Support | None:
+    """Return the support a confirmation link names, with its petition, or None when it no longer exists."""
+    return Support.objects.select_related("petition").filter(pk=support_id).first()
+
+
+def supporters_for_export(petition: Petition) -> QuerySet[Support]:
+    """Return a petition's confirmed supporters in the order they confirmed."""
+    return petition.supports.confirmed().order_by("confirmed_at", "pk")
+
+
+def _with_agenda_counts(sessions: QuerySet[CouncilSession]) -> QuerySet[CouncilSession]:
+    return sessions.annotate(
+        item_count=Count("agenda_items", distinct=True),
+        petition_count=Count("petitions", filter=Q(
+            petitions__status=Petition.Status.PUBLISHED, petitions__published_on__isnull=False,
+            petitions__state__in=[Petition.State.ACCEPTED, Petition.State.DELIBERATED],
+        ), distinct=True),
+    )
+
+
+def council_session_list_data(*, today: datetime.date | None = None) -> dict:
+    """Return the council's sessions to come and those held, with the size of their agendas."""
+    today = today or timezone.localdate()
+    sessions = _with_agenda_counts(CouncilSession.objects.all())
+    return {
+        "upcoming": list(sessions.upcoming(today)),
+        "past": list(sessions.past(today)),
+        "today": today,
+    }
+
+
+def council_session_detail_data(slug: str) -> dict:
+    """Return a session with the agenda items known to the portal: accepted petitions and staff's items."""
+    try:
+        session = CouncilSession.objects.get(slug=slug)
+    except CouncilSession.DoesNotExist:
+        raise Http404("No such session.") from None
+    items = list(AgendaItem.objects.filter(session=session).select_related("project").order_by("order", "pk"))
+    petitions = list(
+        Petition.objects.public()
+        .filter(session=session, state__in=[Petition.State.ACCEPTED, Petition.State.DELIBERATED])
+        .defer("contact_email", "contact_phone", "reasons")
+        .order_by("decided_on", "pk")
+    )
+    today = timezone.localdate()
+    return {"session": session, "items": items, "petitions": petitions, "today": today,
+            "is_past": session.last_day < today}
+
+
+def council_sessions_for_feed() -> QuerySet[CouncilSession]:
+    """Return every session for the iCalendar feed."""
+    return CouncilSession.objects.order_by("period_start", "pk")
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    petition: Petition
+    deadline: datetime.date
+    days: int
+    state: str
+
+    @property
+    def days_left(self) -> int:
+        return max(self.days, 0)
+
+    @property
+    def days_overdue(self) -> int:
+        return max(-self.days, 0)
+
+
+def deadline_dashboard_data(*, today: datetime.date | None = None) -> dict:
+    """Return the deposited petitions whose refusal notice is due, the most urgent first."""
+    today = today or timezone.localdate()
+    petitions = Petition.objects.awaiting_notice().defer("reasons", "request")
+    rows = sorted(
+        (DeadlineRow(petition=p, deadline=p.notice_deadline, days=p.days_to_deadline_on(today),
+                     state=p.notice_state_on(today)) for p in petitions),
+        key=lambda row: (row.deadline, row.petition.pk),
+    )
+    return {
+        "past": [row for row in rows if row.state == "past"],
+        "near": [row for row in rows if row.state == "near"],
+        "open": [row for row in rows if row.state == "open"],
+        "today": today,
+        "warning_days": settings.OPENMUN_PETITION_DEADLINE_WARNING_DAYS,
+    }

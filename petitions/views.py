@@ -1,0 +1,266 @@
+"""Pages of petitions and council sessions, the online support and its confirmation, and staff's exports."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from consultations import exports
+from openmun.antiabuse import rate_limit
+from petitions import ical, pdf, selectors, services
+from petitions.forms import PetitionForm, SupportForm
+from petitions.models import Petition
+from programme.pdf import pdf_response
+
+# Personal data stays out of error reports.
+PERSONAL_FIELDS = ("name", "email", "agent_name", "contact_email", "contact_phone", "association_representative")
+
+
+def crumb(label: str, url: str = "") -> dict:
+    return {"label": label, "url": url}
+
+
+def site_url(request) -> str:
+    """Return the scheme and host the visitor used, for the links sent by e-mail."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def petitions_crumb(*more: dict) -> list[dict]:
+    return [crumb(_("Petitions"), reverse("petitions:petition-list") if more else ""), *more]
+
+
+@require_GET
+def petition_list(request):
+    context = selectors.petition_list_data(state=request.GET.get("state", ""), page=request.GET.get("page"))
+    context["breadcrumbs"] = petitions_crumb()
+    return render(request, "petitions/petition_list.html", context)
+
+
+@require_GET
+def petition_guide(request):
+    context = {
+        "threshold": selectors.signature_threshold_get(),
+        "thresholds": settings.OPENMUN_PETITION_THRESHOLDS,
+        "breadcrumbs": petitions_crumb(crumb(_("How to petition the commune"))),
+    }
+    return render(request, "petitions/petition_guide.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters(*PERSONAL_FIELDS)
+@rate_limit("petition")
+def petition_create(request):
+    form = PetitionForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_robot():
+            return redirect("petitions:petition-submitted")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.petition_submit(
+                    kind=data["kind"], title=data["title"], request=data["request"], reasons=data["reasons"],
+                    domain=data["domain"], contact_email=data["contact_email"], contact_phone=data["contact_phone"],
+                    agent_name=data["agent_name"], association_name=data["association_name"],
+                    association_founded_on=data["association_founded_on"],
+                    association_seat=data["association_seat"],
+                    association_representative=data["association_representative"], site_url=site_url(request),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("petitions:petition-submitted")
+    context = {
+        "form": form,
+        "threshold": selectors.signature_threshold_get(),
+        "breadcrumbs": petitions_crumb(crumb(_("Submit a petition"))),
+    }
+    return render(request, "petitions/petition_form.html", context)
+
+
+@require_GET
+def petition_submitted(request):
+    context = {"breadcrumbs": petitions_crumb(crumb(_("Petition received")))}
+    return render(request, "petitions/petition_submitted.html", context)
+
+
+def petition_page(request, context: dict, form: SupportForm | None = None):
+    petition = context["petition"]
+    if petition.is_gathering_support:
+        context["form"] = form or SupportForm()
+        context["retention_days"] = settings.OPENMUN_SUPPORTER_RETENTION_DAYS
+    context["breadcrumbs"] = petitions_crumb(crumb(petition.title))
+    return render(request, "petitions/petition_detail.html", context)
+
+
+@require_GET
+def petition_detail(request, pk: int):
+    return petition_page(request, selectors.petition_detail_data(pk))
+
+
+@require_POST
+@sensitive_post_parameters(*PERSONAL_FIELDS)
+@rate_limit("support")
+def support_create(request, pk: int):
+    context = selectors.petition_detail_data(pk)
+    petition = context["petition"]
+    form = SupportForm(request.POST)
+    if form.is_robot():
+        return redirect("petitions:support-sent", pk=pk)
+    if not petition.is_gathering_support:
+        messages.error(request, _("This petition no longer gathers support."))
+        return redirect(petition)
+    if form.is_valid():
+        try:
+            services.support_submit(
+                petition=petition, name=form.cleaned_data["name"], relation=form.cleaned_data["relation"],
+                email=form.cleaned_data["email"], consent=form.cleaned_data["consent"], site_url=site_url(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("petitions:support-sent", pk=pk)
+    # The petition's page again, with the errors and what the person typed.
+    return petition_page(request, context, form)
+
+
+@require_GET
+def support_sent(request, pk: int):
+    petition = selectors.petition_get_public(pk)
+    context = {
+        "petition": petition,
+        "hours": settings.OPENMUN_PETITION_CONFIRMATION_HOURS,
+        "breadcrumbs": petitions_crumb(crumb(petition.title, petition.get_absolute_url()),
+                                       crumb(_("Confirm your support"))),
+    }
+    return render(request, "petitions/support_sent.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@rate_limit("support-confirm")
+def support_confirm(request, token: str):
+    context = {"breadcrumbs": petitions_crumb(crumb(_("Confirm your support")))}
+    try:
+        support = selectors.support_for_token(services.support_token_read(token))
+    except signing.SignatureExpired:
+        support, context["problem"] = None, "expired"
+    except (signing.BadSignature, ValueError):
+        support, context["problem"] = None, "invalid"
+    else:
+        if support is None:
+            context["problem"] = "expired"
+    if support is None:
+        return render(request, "petitions/support_confirm.html", context, status=404)
+    petition = support.petition
+    if not petition.is_public:
+        raise Http404("No such petition.")
+    if request.method == "POST":
+        try:
+            counted = services.support_confirm(support=support)
+        except ValidationError:
+            messages.error(request, _("This petition no longer gathers support: your support was not counted."))
+        else:
+            if counted:
+                messages.success(request, _("Thank you: your support is counted."))
+            else:
+                messages.info(request, _("Your support had already been counted."))
+        return redirect(petition.get_absolute_url() + "#support")
+    context.update({"support": support, "petition": petition,
+                    "breadcrumbs": petitions_crumb(crumb(petition.title, petition.get_absolute_url()),
+                                                   crumb(_("Confirm your support")))})
+    return render(request, "petitions/support_confirm.html", context)
+
+
+@require_GET
+def petition_sheets(request, pk: int):
+    petition = selectors.petition_get_public(pk)
+    if petition.kind != Petition.Kind.CITIZENS or not petition.is_gathering_support:
+        raise Http404("This petition has no signature sheets to print.")
+    return pdf_response(request, pdf.signature_sheets_get(petition))
+
+
+@require_GET
+@staff_member_required
+def support_export(request, pk: int):
+    if not request.user.has_perm("petitions.export_supporters"):
+        raise PermissionDenied
+    petition = get_object_or_404(Petition, pk=pk)
+    supporters = list(selectors.supporters_for_export(petition))
+    numbers = {support.pk: number for number, support in enumerate(supporters, start=1)}
+    columns = [
+        exports.Column(_("No."), lambda support: numbers[support.pk]),
+        exports.Column(_("full name"), lambda support: support.name),
+        exports.Column(_("link with the commune"), lambda support: support.get_relation_display()),
+        exports.Column(_("e-mail"), lambda support: support.email),
+        exports.Column(_("confirmed at"),
+                       lambda support: timezone.localtime(support.confirmed_at).strftime("%Y-%m-%d %H:%M")),
+    ]
+    response = exports.csv_response(filename=f"petition-{petition.pk}-supporters", columns=columns,
+                                    objects=supporters)
+    response["Cache-Control"] = "no-store, private"
+    # Who took the supporters' data, and when: the admin's history of the petition.
+    LogEntry.objects.log_actions(user_id=request.user.pk, queryset=[petition], action_flag=CHANGE,
+                                 change_message=_("Exported the supporters (CSV)."), single_object=True)
+    return response
+
+
+@require_GET
+@staff_member_required
+def petition_deadlines(request):
+    if not request.user.has_perm("petitions.view_petition"):
+        raise PermissionDenied
+    context = selectors.deadline_dashboard_data()
+    context["groups"] = [
+        ("past", context["past"], _("Past the limit, refusal not notified")),
+        ("near", context["near"], _("Nearing the limit")),
+        ("open", context["open"], _("Within the limit")),
+    ]
+    context["breadcrumbs"] = petitions_crumb(crumb(_("Deadlines for notifying refusals")))
+    return render(request, "petitions/petition_deadlines.html", context)
+
+
+# Council sessions
+
+
+def sessions_crumb(*more: dict) -> list[dict]:
+    return [crumb(_("Council sessions"), reverse("council:session-list") if more else ""), *more]
+
+
+@require_GET
+def session_list(request):
+    context = selectors.council_session_list_data()
+    context["breadcrumbs"] = sessions_crumb()
+    return render(request, "petitions/session_list.html", context)
+
+
+@require_GET
+def session_detail(request, slug: str):
+    context = selectors.council_session_detail_data(slug)
+    context["breadcrumbs"] = sessions_crumb(crumb(context["session"].title))
+    return render(request, "petitions/session_detail.html", context)
+
+
+@require_GET
+def session_ical(request):
+    body = ical.sessions_ical(
+        selectors.council_sessions_for_feed(),
+        name=_("Sessions of the commune council"),
+        description=_("Ordinary sessions in the first week of February, May and October, and extraordinary "
+                      "sessions."),
+        host=request.get_host().split(":")[0],
+        url_for=lambda session: request.build_absolute_uri(session.get_absolute_url()),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(False, "council-sessions.ics")
+    return response
