@@ -1,0 +1,321 @@
+"""Writes of the budgets: a year's lines imported from a file, proposals, their review, voters and ballots."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, models, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from budgets.imports import ParsedLine
+from budgets.models import Ballot, BallotChoice, BudgetLine, BudgetYear, Cycle, Proposal, Voter
+
+# The moderation pipeline is the consultations app's: the same first status and duplicate check for every
+# piece of citizen input.
+from consultations.services import _initial_status, _refuse_duplicate
+from openmun import antiabuse
+from openmun.templatetags.openmun import group_digits
+from openmun.text import normalise
+from programme.cache import data_version_bump
+
+logger = logging.getLogger(__name__)
+
+VOTER_TOKEN_SALT = "budgets.voter.confirm"
+
+
+def _require(user: AbstractBaseUser, codename: str) -> None:
+    if not user.has_perm(f"budgets.{codename}"):
+        raise PermissionDenied(codename)
+
+
+def _log(user: AbstractBaseUser, obj: models.Model, message: str) -> None:
+    # The admin's history: who decided what, and when.
+    LogEntry.objects.log_actions(user_id=user.pk, queryset=[obj], action_flag=CHANGE, change_message=message,
+                                 single_object=True)
+
+
+# Citizen budget
+
+
+def budget_year_import(*, budget_year: BudgetYear, lines: Iterable[ParsedLine],
+                       acting_user: AbstractBaseUser) -> int:
+    """Replace a year's lines with the lines of an imported file, all or none; return how many were saved."""
+    _require(acting_user, "change_budgetyear")
+    new_lines = []
+    for position, parsed in enumerate(lines, start=1):
+        line = BudgetLine(year=budget_year, part=parsed.part, direction=parsed.direction, code=parsed.code,
+                          position=position, adopted=parsed.adopted, executed=parsed.executed)
+        for code, _name in settings.LANGUAGES:
+            setattr(line, f"label_{code}", normalise(parsed.labels.get(code, ""), multiline=False))
+            setattr(line, f"explanation_{code}", normalise(parsed.explanations.get(code, "")))
+        # The year's old lines are deleted below: their codes must not count as duplicates.
+        line.full_clean(validate_unique=False, validate_constraints=False)
+        new_lines.append(line)
+    if not new_lines:
+        raise ValidationError(_("The file has no budget line."), code="empty")
+    with transaction.atomic():
+        BudgetYear.objects.select_for_update().get(pk=budget_year.pk)
+        budget_year.lines.all().delete()
+        # The unique and check constraints hold here too: a violation rolls the whole import back.
+        BudgetLine.objects.bulk_create(new_lines)
+        # bulk_create sends no post_save: move the data version that the printed booklet is cached under.
+        transaction.on_commit(data_version_bump)
+        _log(acting_user, budget_year, ngettext("Imported %(count)d budget line.", "Imported %(count)d budget lines.",
+                                                len(new_lines)) % {"count": len(new_lines)})
+    return len(new_lines)
+
+
+# Participatory budget: proposals
+
+
+def proposal_submit(
+    *,
+    cycle: Cycle,
+    title: str,
+    description: str,
+    neighbourhood: str,
+    estimated_cost: Decimal,
+    display_name: str = "",
+    email: str = "",
+) -> Proposal:
+    """Record a citizen's proposal while the cycle's proposals phase runs; it then awaits moderation."""
+    if not cycle.accepts_proposals:
+        raise ValidationError(_("This cycle does not accept proposals at the moment."), code="proposals_closed")
+    if estimated_cost > cycle.envelope:
+        raise ValidationError(
+            {"estimated_cost": ValidationError(
+                _("A proposal cannot cost more than the whole envelope (%(envelope)s DH)."),
+                code="over_envelope", params={"envelope": group_digits(cycle.envelope, 2)})}
+        )
+    proposal = Proposal(
+        cycle=cycle, title=normalise(title, multiline=False), description=normalise(description),
+        neighbourhood=normalise(neighbourhood, multiline=False), estimated_cost=estimated_cost,
+        display_name=normalise(display_name, multiline=False), email=email.strip(), status=_initial_status(),
+    )
+    proposal.fingerprint = antiabuse.text_fingerprint(proposal.title, proposal.description)
+    proposal.full_clean()
+    with transaction.atomic():
+        _refuse_duplicate(cycle.proposals.all(), scope=f"cycle-{cycle.pk}", fingerprint=proposal.fingerprint)
+        proposal.save()
+    return proposal
+
+
+def proposal_review_check(*, proposal: Proposal, cycle: Cycle, eligibility: str, revised_cost: Decimal | None) -> None:
+    """Raise ValidationError unless the review may record this decision now (the admin's form asks it too)."""
+    # Once the vote has started, ballots count on the eligible proposals and their costs.
+    if not cycle.review_open_on(timezone.localdate()):
+        raise ValidationError(_("The vote has started: the review of the proposals can no longer change."),
+                              code="review_closed")
+    if eligibility == Proposal.Eligibility.ELIGIBLE and proposal.status != Proposal.Status.PUBLISHED:
+        raise ValidationError({"eligibility": ValidationError(
+            _("Only a published proposal can be eligible: moderate it first."), code="not_published")})
+    if revised_cost is not None and revised_cost > cycle.envelope:
+        raise ValidationError({"revised_cost": ValidationError(
+            _("A proposal cannot cost more than the whole envelope (%(envelope)s DH)."),
+            code="over_envelope", params={"envelope": group_digits(cycle.envelope, 2)})})
+
+
+def proposal_review(
+    *,
+    proposal: Proposal,
+    eligibility: str,
+    reasons: dict[str, str] | None = None,
+    revised_cost: Decimal | None = None,
+    acting_user: AbstractBaseUser,
+) -> Proposal:
+    """Record the technical review of a proposal: eligible or not, with the reason, and the revised cost."""
+    _require(acting_user, "review_proposal")
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        cycle = Cycle.objects.prefetch_related("phases").get(pk=proposal.cycle_id)
+        proposal_review_check(proposal=proposal, cycle=cycle, eligibility=eligibility, revised_cost=revised_cost)
+        proposal.eligibility = eligibility
+        proposal.revised_cost = revised_cost
+        for code, _name in settings.LANGUAGES:
+            setattr(proposal, f"eligibility_reason_{code}", normalise((reasons or {}).get(code, "")))
+        reviewed = eligibility != Proposal.Eligibility.PENDING
+        proposal.reviewed_at = timezone.now() if reviewed else None
+        proposal.reviewed_by = acting_user if reviewed else None
+        proposal.full_clean()
+        proposal.save()
+        _log(acting_user, proposal, _("Technical review: %(eligibility)s.")
+             % {"eligibility": proposal.get_eligibility_display()})
+    return proposal
+
+
+# Participatory budget: voters
+
+
+def email_fingerprint(email: str) -> str:
+    """Return a keyed hash of an e-mail address: the same address gives the same hash, never the address."""
+    key = f"{settings.SECRET_KEY}:budgets.voter".encode()
+    return hmac.new(key, email.strip().lower().encode(), hashlib.sha256).hexdigest()
+
+
+def voter_token_make(voter: Voter) -> str:
+    """Return the signed, time-limited token of the link that lets a voter vote."""
+    return signing.TimestampSigner(salt=VOTER_TOKEN_SALT).sign(str(voter.pk))
+
+
+def voter_token_read(token: str) -> int:
+    """Return the voter id a token names; raise signing.SignatureExpired or signing.BadSignature."""
+    max_age = settings.OPENMUN_VOTE_CONFIRMATION_HOURS * 3600
+    value = signing.TimestampSigner(salt=VOTER_TOKEN_SALT).unsign(token, max_age=max_age)
+    try:
+        return int(value)
+    except ValueError:
+        raise signing.BadSignature("Not a voter id.") from None
+
+
+def voter_register(*, cycle: Cycle, email: str, site_url: str) -> Voter:
+    """Register an e-mail address to vote in a cycle and send it the link that opens the ballot.
+
+    The address is used here to send the link and is then forgotten: only its keyed hash is stored. The
+    answer is the same for a new address and a known one, so nobody can find out who took part.
+    """
+    if not cycle.accepts_votes:
+        raise ValidationError(_("The vote is not open at the moment."), code="vote_closed")
+    email = email.strip()
+    if not email:
+        raise ValidationError({"email": ValidationError(_("Give your e-mail address."), code="required")})
+    fingerprint = email_fingerprint(email)
+    voter = cycle.voters.filter(email_hash=fingerprint).first()
+    if voter is None:
+        try:
+            with transaction.atomic():
+                voter = Voter.objects.create(cycle=cycle, email_hash=fingerprint)
+        except IntegrityError:
+            # The same address, sent twice at the same moment: the other request registered it.
+            voter = cycle.voters.get(email_hash=fingerprint)
+    _voter_link_send(voter, cycle=cycle, email=email, site_url=site_url)
+    return voter
+
+
+def _voter_link_send(voter: Voter, *, cycle: Cycle, email: str, site_url: str) -> None:
+    path = reverse("budgets:voter-confirm", kwargs={"slug": cycle.slug, "token": voter_token_make(voter)})
+    context = {"cycle": cycle, "confirm_url": site_url + path, "hours": settings.OPENMUN_VOTE_CONFIRMATION_HOURS}
+    body = render_to_string("budgets/email/voter_confirm.txt", context)
+    subject = _("Your link to vote: %(title)s") % {"title": cycle.title}
+
+    def send() -> None:
+        try:
+            send_mail(subject, body, None, [email])
+        except Exception:
+            # Never the address: it is personal data, and logs travel further than the database.
+            logger.exception("Could not send the voting link of voter %s.", voter.pk)
+
+    transaction.on_commit(send)
+
+
+def voter_confirm(*, cycle: Cycle, token: str) -> Voter:
+    """Return the voter a link names, marked as confirmed; raise ValidationError for a bad or old link."""
+    try:
+        voter_id = voter_token_read(token)
+    except signing.SignatureExpired:
+        raise ValidationError(_("This link has expired."), code="expired") from None
+    except signing.BadSignature:
+        raise ValidationError(_("This link is incomplete or wrong."), code="invalid") from None
+    voter = Voter.objects.filter(pk=voter_id, cycle=cycle).first()
+    if voter is None:
+        raise ValidationError(_("This link is incomplete or wrong."), code="invalid")
+    if not cycle.accepts_votes:
+        raise ValidationError(_("The vote is not open at the moment."), code="vote_closed")
+    Voter.objects.filter(pk=voter.pk, confirmed_at__isnull=True).update(confirmed_at=timezone.now())
+    voter.refresh_from_db(fields=["confirmed_at"])
+    return voter
+
+
+# Participatory budget: ballots
+
+
+def _choices_check(cycle: Cycle, proposals: list[Proposal]) -> list[Proposal]:
+    """Return the chosen proposals read afresh, or raise: eligible proposals of the cycle, within the envelope."""
+    ids = {proposal.pk for proposal in proposals}
+    if not ids:
+        raise ValidationError(_("Choose at least one proposal."), code="empty_ballot")
+    chosen = list(Proposal.objects.eligible().filter(cycle=cycle, pk__in=ids))
+    if len(chosen) != len(ids):
+        raise ValidationError(_("Only the eligible proposals of this cycle can be chosen."), code="not_eligible")
+    total = sum((proposal.cost for proposal in chosen), Decimal("0"))
+    if total > cycle.envelope:
+        raise ValidationError(
+            _("Your choice costs %(total)s DH, more than the envelope of %(envelope)s DH. Remove a proposal so that "
+              "the total stays within the envelope."),
+            code="over_envelope",
+            params={"total": group_digits(total, 2), "envelope": group_digits(cycle.envelope, 2)},
+        )
+    return chosen
+
+
+def _choices_replace(ballot: Ballot, proposals: list[Proposal]) -> None:
+    ballot.choices.all().delete()
+    BallotChoice.objects.bulk_create([BallotChoice(ballot=ballot, proposal=proposal) for proposal in proposals])
+
+
+def ballot_cast(*, voter: Voter, proposals: list[Proposal]) -> Ballot:
+    """Record a confirmed voter's ballot, or replace it with the new choice while the vote is open.
+
+    Many people vote at once, and one person may send the form twice: the voter's row is locked for the
+    transaction, so that one person's submissions follow each other, and the database keeps one ballot per
+    voter and cycle (a unique constraint). Counts are never stored: they are counted from the choices.
+    """
+    with transaction.atomic():
+        voter = Voter.objects.select_for_update().get(pk=voter.pk)
+        cycle = Cycle.objects.prefetch_related("phases").get(pk=voter.cycle_id)
+        if voter.confirmed_at is None:
+            raise ValidationError(_("Confirm your e-mail address before voting."), code="not_confirmed")
+        if not cycle.accepts_votes:
+            raise ValidationError(_("The vote is closed: ballots can no longer be cast or changed."),
+                                  code="vote_closed")
+        chosen = _choices_check(cycle, proposals)
+        now = timezone.now()
+        ballot, created = Ballot.objects.get_or_create(
+            cycle=cycle, voter=voter, defaults={"channel": Ballot.Channel.ONLINE, "created_at": now, "updated_at": now},
+        )
+        if not created:
+            ballot.updated_at = now
+            ballot.save(update_fields=["updated_at"])
+        _choices_replace(ballot, chosen)
+    return ballot
+
+
+def ballot_record_paper(*, cycle: Cycle, reference: str, proposals: list[Proposal],
+                        acting_user: AbstractBaseUser) -> Ballot:
+    """Enter a paper ballot on the voter's behalf, from the vote's start until the results are published."""
+    _require(acting_user, "add_ballot")
+    reference = normalise(reference, multiline=False)
+    if not reference:
+        raise ValidationError({"reference": ValidationError(_("Give the number of the paper ballot."),
+                                                            code="required")})
+    with transaction.atomic():
+        cycle = Cycle.objects.select_for_update().prefetch_related("phases").get(pk=cycle.pk)
+        if not cycle.accepts_paper_ballots_on(timezone.localdate()):
+            raise ValidationError(_("Paper ballots are entered from the start of the vote until the results are "
+                                    "published."), code="paper_closed")
+        chosen = _choices_check(cycle, proposals)
+        if cycle.ballots.filter(channel=Ballot.Channel.PAPER, paper_reference=reference).exists():
+            raise ValidationError({"reference": ValidationError(
+                _("The paper ballot %(number)s has already been entered."), code="duplicate",
+                params={"number": reference})})
+        now = timezone.now()
+        ballot = Ballot(cycle=cycle, channel=Ballot.Channel.PAPER, paper_reference=reference,
+                        recorded_by=acting_user, created_at=now, updated_at=now)
+        ballot.full_clean()
+        ballot.save()
+        _choices_replace(ballot, chosen)
+        _log(acting_user, ballot, _("Paper ballot entered."))
+    return ballot

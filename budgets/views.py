@@ -1,0 +1,231 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
+
+from budgets import pdf, selectors, services
+from budgets.forms import BallotForm, ProposalForm, VoterForm
+from budgets.models import Cycle, Voter
+from openmun.antiabuse import rate_limit
+from programme.pdf import pdf_response
+
+# Citizens' contact details stay out of error reports.
+PERSONAL_FIELDS = ("display_name", "email")
+
+
+def crumb(label: str, url: str = "") -> dict:
+    return {"label": label, "url": url}
+
+
+def budget_crumbs(*more: dict) -> list[dict]:
+    return [crumb(_("Citizen budget"), reverse("budgets:year-list") if more else ""), *more]
+
+
+def cycle_crumbs(cycle: Cycle, *more: dict) -> list[dict]:
+    return [
+        crumb(_("Participatory budget"), reverse("budgets:cycle-list")),
+        crumb(cycle.title, cycle.get_absolute_url() if more else ""),
+        *more,
+    ]
+
+
+def site_url(request) -> str:
+    """Return the scheme and host the visitor used, for the links sent by e-mail."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def voter_session_key(cycle: Cycle) -> str:
+    return f"budgets:voter:{cycle.pk}"
+
+
+def session_voter(request, cycle: Cycle) -> Voter | None:
+    """Return the confirmed voter this browser opened the ballot as, if any."""
+    return selectors.voter_get(cycle, request.session.get(voter_session_key(cycle)))
+
+
+# Citizen budget
+
+
+@require_GET
+def year_list(request):
+    context = selectors.year_list_data()
+    context["breadcrumbs"] = budget_crumbs()
+    return render(request, "budgets/year_list.html", context)
+
+
+@require_GET
+def year_detail(request, year: int):
+    context = selectors.year_detail_data(year)
+    context["breadcrumbs"] = budget_crumbs(crumb(str(year)))
+    return render(request, "budgets/year_detail.html", context)
+
+
+@require_GET
+def year_booklet(request, year: int):
+    return pdf_response(request, pdf.booklet_pdf_get(year=year, language=get_language()))
+
+
+# Participatory budget
+
+
+@require_GET
+def cycle_list(request):
+    context = selectors.cycle_list_data()
+    context["breadcrumbs"] = [crumb(_("Citizen budget"), reverse("budgets:year-list")),
+                              crumb(_("Participatory budget"))]
+    return render(request, "budgets/cycle_list.html", context)
+
+
+@require_GET
+def cycle_detail(request, slug: str):
+    context = selectors.cycle_detail_data(slug)
+    context["breadcrumbs"] = cycle_crumbs(context["cycle"])
+    return render(request, "budgets/cycle_detail.html", context)
+
+
+@require_GET
+def proposal_detail(request, slug: str, pk: int):
+    context = selectors.proposal_detail_data(slug, pk)
+    context["breadcrumbs"] = cycle_crumbs(context["cycle"], crumb(context["proposal"].title))
+    return render(request, "budgets/proposal_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters(*PERSONAL_FIELDS)
+@rate_limit("proposal")
+def proposal_create(request, slug: str):
+    cycle = selectors.cycle_get(slug)
+    context = {"cycle": cycle, "breadcrumbs": cycle_crumbs(cycle, crumb(_("Submit a proposal")))}
+    if not cycle.accepts_proposals:
+        return render(request, "budgets/proposal_form.html", context, status=403 if request.method == "POST" else 200)
+    form = ProposalForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_robot():
+            return redirect("budgets:proposal-thanks", slug=slug)
+        if form.is_valid():
+            try:
+                services.proposal_submit(
+                    cycle=cycle, title=form.cleaned_data["title"], description=form.cleaned_data["description"],
+                    neighbourhood=form.cleaned_data["neighbourhood"],
+                    estimated_cost=form.cleaned_data["estimated_cost"],
+                    display_name=form.cleaned_data["display_name"], email=form.cleaned_data["email"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("budgets:proposal-thanks", slug=slug)
+    context["form"] = form
+    return render(request, "budgets/proposal_form.html", context)
+
+
+@require_GET
+def proposal_thanks(request, slug: str):
+    cycle = selectors.cycle_get(slug)
+    context = {"cycle": cycle, "breadcrumbs": cycle_crumbs(cycle, crumb(_("Proposal received"))),
+               "publish_first": settings.OPENMUN_MODERATION_PUBLISH_FIRST}
+    return render(request, "budgets/proposal_thanks.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("email")
+@rate_limit("vote-link")
+def voter_create(request, slug: str):
+    cycle = selectors.cycle_get(slug)
+    context = {"cycle": cycle, "breadcrumbs": cycle_crumbs(cycle, crumb(_("Vote")))}
+    if not cycle.accepts_votes:
+        return render(request, "budgets/voter_form.html", context, status=403 if request.method == "POST" else 200)
+    if session_voter(request, cycle) is not None and request.method == "GET":
+        return redirect("budgets:ballot-edit", slug=slug)
+    form = VoterForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_robot():
+            return redirect("budgets:voter-sent", slug=slug)
+        if form.is_valid():
+            try:
+                services.voter_register(cycle=cycle, email=form.cleaned_data["email"], site_url=site_url(request))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("budgets:voter-sent", slug=slug)
+    context["form"] = form
+    return render(request, "budgets/voter_form.html", context)
+
+
+@require_GET
+def voter_sent(request, slug: str):
+    cycle = selectors.cycle_get(slug)
+    context = {"cycle": cycle, "hours": settings.OPENMUN_VOTE_CONFIRMATION_HOURS,
+               "breadcrumbs": cycle_crumbs(cycle, crumb(_("Vote")))}
+    return render(request, "budgets/voter_sent.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@rate_limit("vote-confirm")
+def voter_confirm(request, slug: str, token: str):
+    cycle = selectors.cycle_get(slug)
+    context = {"cycle": cycle, "breadcrumbs": cycle_crumbs(cycle, crumb(_("Vote")))}
+    # The link only shows a button: mail programs that open links to check them must not act for the voter.
+    if request.method == "GET":
+        try:
+            services.voter_token_read(token)
+        except signing.SignatureExpired:
+            context["problem"] = "expired"
+        except signing.BadSignature:
+            context["problem"] = "invalid"
+        return render(request, "budgets/voter_confirm.html", context, status=404 if "problem" in context else 200)
+    try:
+        voter = services.voter_confirm(cycle=cycle, token=token)
+    except ValidationError as error:
+        context["problem"] = error.code
+        status = 403 if error.code == "vote_closed" else 404
+        return render(request, "budgets/voter_confirm.html", context, status=status)
+    # A new session key: whoever knew the old one cannot vote in this person's name.
+    request.session.cycle_key()
+    request.session[voter_session_key(cycle)] = voter.pk
+    return redirect("budgets:ballot-edit", slug=slug)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@rate_limit("ballot")
+def ballot_edit(request, slug: str):
+    cycle = selectors.cycle_get(slug)
+    context = {"cycle": cycle, "breadcrumbs": cycle_crumbs(cycle, crumb(_("Your ballot")))}
+    if not cycle.accepts_votes:
+        return render(request, "budgets/ballot_form.html", context, status=403 if request.method == "POST" else 200)
+    voter = session_voter(request, cycle)
+    if voter is None:
+        messages.info(request, _("Give your e-mail address to receive the link that opens your ballot."))
+        return redirect("budgets:voter-create", slug=slug)
+    context.update(selectors.ballot_data(cycle, voter))
+    ballot = context["ballot"]
+    form = BallotForm(request.POST or None, proposals=context["proposals"])
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.ballot_cast(voter=voter, proposals=list(form.cleaned_data["proposals"]))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if ballot is None:
+                    messages.success(request, _("Thank you: your ballot is recorded. You can change it until the "
+                                                "vote closes."))
+                else:
+                    messages.success(request, _("Your ballot is changed. Only your latest choice counts."))
+                return redirect("budgets:ballot-edit", slug=slug)
+        # Show what the person chose, not what is recorded: the error is about this choice.
+        context["chosen_ids"] = {int(value) for value in request.POST.getlist("proposals") if value.isdigit()}
+        context["chosen_cost"] = sum((p.cost for p in context["proposals"] if p.pk in context["chosen_ids"]),
+                                     Decimal(0))
+    context["form"] = form
+    return render(request, "budgets/ballot_form.html", context)
