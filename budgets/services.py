@@ -26,7 +26,7 @@ from budgets.models import Ballot, BallotChoice, BudgetLine, BudgetYear, Cycle, 
 
 # The moderation pipeline is the consultations app's: the same first status and duplicate check for every
 # piece of citizen input.
-from consultations.services import _initial_status, _refuse_duplicate
+from consultations.services import duplicate_refuse, moderation_initial_status
 from openmun import antiabuse
 from openmun.templatetags.openmun import group_digits
 from openmun.text import normalise
@@ -104,12 +104,12 @@ def proposal_submit(
     proposal = Proposal(
         cycle=cycle, title=normalise(title, multiline=False), description=normalise(description),
         neighbourhood=normalise(neighbourhood, multiline=False), estimated_cost=estimated_cost,
-        display_name=normalise(display_name, multiline=False), email=email.strip(), status=_initial_status(),
+        display_name=normalise(display_name, multiline=False), email=email.strip(), status=moderation_initial_status(),
     )
     proposal.fingerprint = antiabuse.text_fingerprint(proposal.title, proposal.description)
     proposal.full_clean()
     with transaction.atomic():
-        _refuse_duplicate(cycle.proposals.all(), scope=f"cycle-{cycle.pk}", fingerprint=proposal.fingerprint)
+        duplicate_refuse(cycle.proposals.all(), scope=f"cycle-{cycle.pk}", fingerprint=proposal.fingerprint)
         proposal.save()
     return proposal
 

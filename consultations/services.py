@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import AbstractBaseUser
@@ -13,13 +14,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consultations.models import Comment, Contribution, Moderated, Round
+from consultations.models import Comment, ContactDetails, Contribution, Moderated, Round
 from openmun import antiabuse, cache
 from openmun.text import normalise
 from programme.models import Axis, Project
 
 
-def _initial_status() -> str:
+def moderation_initial_status() -> str:
+    """Return the status new citizen input starts in: held for review, or published when publish-first."""
     return Moderated.Status.PUBLISHED if settings.OPENMUN_MODERATION_PUBLISH_FIRST else Moderated.Status.PENDING
 
 
@@ -28,7 +30,8 @@ def _require_permission(user: AbstractBaseUser, codename: str) -> None:
         raise PermissionDenied(codename)
 
 
-def _refuse_duplicate(queryset: models.QuerySet, *, scope: str, fingerprint: str) -> None:
+def duplicate_refuse(queryset: models.QuerySet, *, scope: str, fingerprint: str) -> None:
+    """Raise ValidationError when the same text was already submitted in queryset's scope."""
     # The database remembers every text; the cache claim closes the race between two identical posts.
     if queryset.filter(fingerprint=fingerprint).exists() or not antiabuse.submission_claim(scope, fingerprint):
         raise ValidationError(_("The same text has already been submitted here. There is no need to send it again."),
@@ -53,12 +56,12 @@ def contribution_submit(
         round=consultation_round, channel=Contribution.Channel.ONLINE, text=normalise(text),
         title=normalise(title, multiline=False), axis=axis or (project.axis if project else None),
         project=project, display_name=normalise(display_name, multiline=False), email=email.strip(),
-        status=_initial_status(),
+        status=moderation_initial_status(),
     )
     contribution.fingerprint = antiabuse.text_fingerprint(contribution.text)
     contribution.full_clean()
     with transaction.atomic():
-        _refuse_duplicate(consultation_round.contributions.all(), scope=f"round-{consultation_round.pk}",
+        duplicate_refuse(consultation_round.contributions.all(), scope=f"round-{consultation_round.pk}",
                           fingerprint=contribution.fingerprint)
         contribution.save()
     return contribution
@@ -131,12 +134,12 @@ def comment_post(*, project: Project, text: str, display_name: str = "", email: 
     """Record a citizen's comment on a project."""
     comment = Comment(
         project=project, text=normalise(text), display_name=normalise(display_name, multiline=False),
-        email=email.strip(), status=_initial_status(),
+        email=email.strip(), status=moderation_initial_status(),
     )
     comment.fingerprint = antiabuse.text_fingerprint(comment.text)
     comment.full_clean()
     with transaction.atomic():
-        _refuse_duplicate(project.comments.all(), scope=f"project-{project.pk}", fingerprint=comment.fingerprint)
+        duplicate_refuse(project.comments.all(), scope=f"project-{project.pk}", fingerprint=comment.fingerprint)
         comment.save()
     return comment
 
@@ -212,12 +215,17 @@ def item_report(*, item: Moderated) -> None:
             cache.content_changed(cache.CONTENT)
 
 
+def contact_details_models() -> list[type[models.Model]]:
+    """Return every concrete model that keeps a citizen's name and e-mail address."""
+    return [model for model in apps.get_models() if issubclass(model, ContactDetails)]
+
+
 def personal_data_purge(*, before: datetime.datetime) -> dict[str, int]:
     """Erase the names and e-mail addresses left with citizen input older than before; keep the texts."""
     counts = {}
     with transaction.atomic():
-        # Every model that inherits ContactDetails.
-        for model in (Contribution, Comment):
+        # Every model that inherits ContactDetails, whichever app it belongs to (budget proposals too).
+        for model in contact_details_models():
             counts[model._meta.model_name] = (
                 model.objects.filter(created_at__lt=before).exclude(display_name="", email="")
                 .update(display_name="", email="")

@@ -127,9 +127,6 @@ def test_moderators_publish_proposals_with_the_shared_admin_action(client):
     assert proposal.status == Proposal.Status.PUBLISHED and proposal.moderated_by == moderator
 
 
-@pytest.mark.xfail(strict=True, reason="consultations.services.personal_data_purge erases the contact details "
-                                       "of Contribution and Comment only; it must cover Proposal, which inherits "
-                                       "ContactDetails too (the consent notice promises it)")
 def test_proposers_contact_details_are_erased_after_the_retention_period():
     proposal = ProposalFactory(display_name="Samira", email="samira@example.ma",
                                created_at=timezone.now() - datetime.timedelta(days=400))
