@@ -207,4 +207,4 @@ def test_purge_erases_contact_details_after_the_retention_and_keeps_the_text(pro
     assert recent.email and recent.display_name
     # Nothing left to erase the second time.
     assert services.personal_data_purge(before=now - datetime.timedelta(days=365)) == {"contribution": 0,
-                                                                                     "comment": 0}
+                                                                                     "comment": 0, "proposal": 0}
