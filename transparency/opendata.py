@@ -1,0 +1,253 @@
+"""Open data: the registered datasets as JSON pages, CSV files, JSON Schemas and one ZIP of everything.
+
+Every format is written from the same rows and the same documented fields (registry.Field), so the
+documentation page, the schemas, the API and the files cannot drift apart. No dataset carries personal data:
+the apps' modules select public objects and public columns only, and a test checks every value.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import zipfile
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from openmun.cache import CONTENT, version_get
+from transparency.registry import Dataset, Field, registry
+
+API_VERSION = "v1"
+PAGE_SIZE = 100
+# Etalab's Licence Ouverte 2.0: free reuse, commercial included, with attribution; compatible with CC BY and
+# ODC-BY, and the licence Moroccan and French public bodies use for open data.
+LICENCE = {
+    "id": "etalab-2.0",
+    "name": "Licence Ouverte / Open Licence 2.0",
+    "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+}
+LICENCE_SUMMARY = _("Free to reuse, also commercially, on condition of naming the source (the commune and the "
+                    "portal) and the date of the data.")
+# A cell that starts with one of these is a formula in spreadsheet programs: written as text instead.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ZIP_NAME = "openmun-open-data.zip"
+ZIP_CACHE_SECONDS = 24 * 3600
+
+
+def translated(obj, name: str) -> dict[str, str]:
+    """Return a translated field of obj as {"ar": …, "fr": …}, an empty string where a language is missing."""
+    return {code: getattr(obj, f"{name}_{code}", None) or "" for code, _name in settings.LANGUAGES}
+
+
+def json_value(value):
+    """Return value as JSON writes it: amounts in dirhams as numbers, dates and times in ISO 8601."""
+    if isinstance(value, Decimal):
+        # Up to 999 999 999 999,99 DH (14 digits): exact in a double.
+        return float(value)
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def dataset_rows(dataset: Dataset, queryset: QuerySet | None = None) -> list[dict]:
+    """Return the dataset's rows (all of them, or of queryset) as JSON-ready dicts."""
+    rows = dataset.rows(dataset.queryset() if queryset is None else queryset)
+    return [{key: _jsonable(value) for key, value in row.items()} for row in rows]
+
+
+def _jsonable(value):
+    if isinstance(value, list):
+        return [{k: _jsonable(v) for k, v in item.items()} if isinstance(item, dict) else _jsonable(item)
+                for item in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return json_value(value)
+
+
+def dataset_item_queryset(dataset: Dataset, key: str) -> QuerySet:
+    """Return the queryset of the item whose identifier is key (empty when key cannot be one)."""
+    queryset = dataset.queryset()
+    if callable(dataset.lookup):
+        return dataset.lookup(queryset, key)
+    if dataset.lookup == "pk" and not key.isdigit():
+        return queryset.none()
+    return queryset.filter(**{dataset.lookup: key})
+
+
+# JSON Schema (draft 2020-12)
+
+
+def field_schema(field: Field) -> dict:
+    """Return the JSON Schema of one documented field."""
+    description = str(field.description)
+    if field.type == "translated":
+        schema = {
+            "type": "object",
+            "properties": {code: {"type": "string"} for code, _name in settings.LANGUAGES},
+            "required": [code for code, _name in settings.LANGUAGES],
+            "additionalProperties": False,
+        }
+    elif field.type == "array":
+        schema = {"type": "array", "items": object_schema(field.items)}
+    else:
+        schema = {"type": field.type}
+        if field.format:
+            schema["format"] = field.format
+        if field.enum:
+            schema["enum"] = list(field.enum) + ([None] if field.nullable else [])
+    if field.nullable and field.type not in ("array",):
+        schema["type"] = [schema["type"], "null"]
+    schema["description"] = description
+    return schema
+
+
+def object_schema(fields: tuple[Field, ...]) -> dict:
+    return {
+        "type": "object",
+        "properties": {field.name: field_schema(field) for field in fields},
+        "required": [field.name for field in fields],
+        "additionalProperties": False,
+    }
+
+
+def dataset_schema(dataset: Dataset, *, base_url: str = "") -> dict:
+    """Return the JSON Schema of one item of the dataset."""
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": base_url + reverse("api:dataset-schema", kwargs={"dataset": dataset.slug}),
+        "title": str(dataset.title),
+        "description": str(dataset.description),
+        **object_schema(dataset.fields),
+    }
+    return schema
+
+
+def page_schema(dataset: Dataset, *, base_url: str = "") -> dict:
+    """Return the JSON Schema of a page of the dataset's API: the envelope around the items."""
+    return {
+        "type": "object",
+        "required": ["dataset", "licence", "updated", "count", "page", "pages", "next", "previous", "results"],
+        "properties": {
+            "dataset": {"const": dataset.slug},
+            "licence": {"type": "object"},
+            "updated": {"type": ["string", "null"], "format": "date-time"},
+            "count": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer", "minimum": 1},
+            "pages": {"type": "integer", "minimum": 1},
+            "next": {"type": ["string", "null"]},
+            "previous": {"type": ["string", "null"]},
+            "results": {"type": "array", "items": dataset_schema(dataset, base_url=base_url)},
+        },
+    }
+
+
+# CSV
+
+
+def csv_columns(dataset: Dataset) -> list[tuple[str, Field, str | None]]:
+    """Return the CSV columns: (heading, field, language), a translated field giving one column per language."""
+    columns = []
+    for field in dataset.fields:
+        if not field.in_csv:
+            continue
+        if field.type == "translated":
+            columns += [(f"{field.name}_{code}", field, code) for code, _name in settings.LANGUAGES]
+        else:
+            columns.append((field.name, field, None))
+    return columns
+
+
+def csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    value = str(value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def dataset_csv(dataset: Dataset, rows: list[dict] | None = None) -> str:
+    """Return the dataset as CSV text: a header of field names, one row per item, UTF-8 BOM for spreadsheets."""
+    rows = dataset_rows(dataset) if rows is None else rows
+    columns = csv_columns(dataset)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([heading for heading, _field, _language in columns])
+    for row in rows:
+        writer.writerow([
+            csv_cell(row[field.name][language] if language else row[field.name]) for _h, field, language in columns
+        ])
+    return buffer.getvalue()
+
+
+# The catalogue and the ZIP
+
+
+def admin_log_updated(*models) -> datetime.datetime | None:
+    """Return the last change staff recorded in the admin's log for these models (admin edits, services, imports)."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Max
+
+    types = ContentType.objects.get_for_models(*models).values()
+    return LogEntry.objects.filter(content_type__in=types).aggregate(last=Max("action_time"))["last"]
+
+
+def dataset_updated(dataset: Dataset) -> datetime.datetime | None:
+    return dataset.updated()
+
+
+def catalogue_data() -> list[dict]:
+    """Return every dataset with its last update: what the open data page and the API's index list."""
+    return [{"dataset": dataset, "updated": dataset_updated(dataset)} for dataset in registry.dataset_list()]
+
+
+def zip_build(*, base_url: str) -> bytes:
+    """Return a ZIP of every dataset as JSON, CSV and JSON Schema, with a README naming the licence."""
+    buffer = io.BytesIO()
+    stamp = timezone.localtime().replace(microsecond=0)
+    lines = [
+        "openmun open data",
+        f"Generated: {stamp.isoformat()}",
+        f"Licence: {LICENCE['name']} ({LICENCE['url']})",
+        f"Source: {base_url}",
+        "",
+    ]
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for dataset in registry.dataset_list():
+            rows = dataset_rows(dataset)
+            updated = dataset_updated(dataset)
+            document = {"dataset": dataset.slug, "licence": LICENCE, "updated": json_value(updated),
+                        "count": len(rows), "results": rows}
+            archive.writestr(f"{dataset.slug}.json", json.dumps(document, ensure_ascii=False, indent=1,
+                                                                 cls=DjangoJSONEncoder))
+            archive.writestr(f"{dataset.slug}.csv", dataset_csv(dataset, rows))
+            archive.writestr(f"{dataset.slug}.schema.json",
+                             json.dumps(dataset_schema(dataset, base_url=base_url), ensure_ascii=False, indent=1))
+            lines.append(f"{dataset.slug}: {len(rows)} rows, updated {json_value(updated) or 'unknown'}")
+        archive.writestr("README.txt", "\n".join(lines) + "\n")
+    return buffer.getvalue()
+
+
+def zip_get(*, base_url: str) -> tuple[bytes, str]:
+    """Return the ZIP of every dataset and its ETag, built once per version of the portal's data."""
+    version = version_get(CONTENT)
+    key = f"openmun:transparency:zip:{version}:{base_url}"
+    content = cache.get(key)
+    if content is None:
+        content = zip_build(base_url=base_url)
+        cache.set(key, content, timeout=ZIP_CACHE_SECONDS)
+    return content, f'"{version[:32]}"'

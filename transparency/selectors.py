@@ -1,0 +1,133 @@
+"""Reads for the transparency pages: search, open data, history; each costs a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils.safestring import SafeString
+
+from openmun.search import excerpt, highlight, light_normalise, search_terms
+from transparency.models import SearchEntry
+from transparency.registry import SearchSource, registry
+
+# Results shown per kind on the grouped page; a kind's own page shows them all, PAGE_SIZE at a time.
+GROUP_SIZE = 5
+PAGE_SIZE = 20
+MAX_QUERY_LENGTH = 200
+# PostgreSQL's text-search configuration for each language: used to rank, never to select.
+TEXT_SEARCH_CONFIGS = {"ar": "arabic", "fr": "french"}
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    url: str
+    title: SafeString
+    context: SafeString
+    excerpt: SafeString
+    date: object
+
+
+@dataclass(frozen=True)
+class SearchGroup:
+    kind: str
+    label: str
+    count: int
+    hits: list[SearchHit]
+
+
+def public_entries(language: str, sources: list[SearchSource]) -> QuerySet[SearchEntry]:
+    """Return the language's entries whose object its source still calls public (a subquery per source)."""
+    condition = Q(pk__in=[])
+    for source in sources:
+        condition |= Q(kind=source.kind, object_id__in=source.queryset().order_by().values("pk"))
+    return SearchEntry.objects.filter(condition, language=language)
+
+
+def matching_entries(query: str, language: str, sources: list[SearchSource]) -> tuple[QuerySet[SearchEntry], list[str]]:
+    """Return the public entries that contain every folded term of the query, best first, and the terms.
+
+    Which entries match is decided by the folded column alone, the same on SQLite and PostgreSQL. On
+    PostgreSQL, the language's text-search configuration then ranks them; it only changes their order.
+    """
+    terms = search_terms(query[:MAX_QUERY_LENGTH])
+    entries = public_entries(language, sources)
+    for term in terms:
+        entries = entries.filter(folded__icontains=term)
+    if connection.vendor == "postgresql" and language in TEXT_SEARCH_CONFIGS:
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        config = TEXT_SEARCH_CONFIGS[language]
+        vector = SearchVector("title", weight="A", config=config) + SearchVector("body", weight="B", config=config)
+        text_query = SearchQuery(light_normalise(query[:MAX_QUERY_LENGTH]), config=config, search_type="plain")
+        entries = entries.annotate(rank=SearchRank(vector, text_query)).order_by(
+            "kind", "-rank", F("date").desc(nulls_last=True), "title", "object_id")
+    else:
+        entries = entries.order_by("kind", F("date").desc(nulls_last=True), "title", "object_id")
+    return entries, terms
+
+
+def hit_build(entry: SearchEntry, terms: list[str]) -> SearchHit:
+    return SearchHit(
+        kind=entry.kind, url=entry.url, title=highlight(entry.title, terms), context=highlight(entry.context, terms),
+        excerpt=highlight(excerpt(entry.body, terms), terms), date=entry.date,
+    )
+
+
+def search_data(*, query: str, language: str, kind: str = "", page: str | int | None = 1) -> dict:
+    """Return the results of a search grouped by kind, or one kind's results a page at a time.
+
+    Three queries at most, whatever the data: the counts per kind, then the first results of every kind (one
+    window query), or one page of a kind.
+    """
+    sources = registry.search_sources()
+    query = " ".join(query.split())[:MAX_QUERY_LENGTH]
+    by_kind = {source.kind: source for source in sources}
+    context = {"query": query, "terms": [], "groups": [], "total": 0, "kind": "", "page": None, "sources": sources}
+    if kind in by_kind:
+        context["kind"] = kind
+        context["kind_label"] = by_kind[kind].label
+    terms = search_terms(query)
+    context["terms"] = terms
+    if not terms:
+        return context
+    entries, terms = matching_entries(query, language, sources)
+    counts = dict(entries.order_by().values_list("kind").annotate(n=Count("pk")))
+    context["total"] = sum(counts.values())
+    context["counts"] = [(source, counts.get(source.kind, 0)) for source in sources]
+    if context["kind"]:
+        paginator = Paginator(entries.filter(kind=kind), PAGE_SIZE)
+        # The count is known already: no COUNT query.
+        paginator.count = counts.get(kind, 0)
+        result_page: Page = paginator.get_page(page)
+        context["page"] = result_page
+        context["hits"] = [hit_build(entry, terms) for entry in result_page.object_list]
+        return context
+    if not counts:
+        return context
+    ordering = entries.query.order_by[1:]
+    first = list(
+        entries.annotate(position=Window(RowNumber(), partition_by=[F("kind")], order_by=list(_expressions(ordering))))
+        .filter(position__lte=GROUP_SIZE)
+    )
+    hits: dict[str, list[SearchHit]] = {}
+    for entry in first:
+        hits.setdefault(entry.kind, []).append(hit_build(entry, terms))
+    context["groups"] = [
+        SearchGroup(kind=source.kind, label=source.label, count=counts[source.kind], hits=hits.get(source.kind, []))
+        for source in sources if counts.get(source.kind)
+    ]
+    return context
+
+
+def _expressions(ordering):
+    """Turn order_by() arguments ("-rank", "title", expressions) into expressions for a window's order_by."""
+    for item in ordering:
+        if isinstance(item, str):
+            yield F(item[1:]).desc() if item.startswith("-") else F(item).asc()
+        else:
+            yield item
