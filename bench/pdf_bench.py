@@ -93,6 +93,11 @@ def main() -> None:
             sys.stderr.write(child.stderr)
             raise SystemExit(child.returncode)
         rows.append(json.loads(child.stdout.strip().splitlines()[-1]))
+    if "--json" in sys.argv:
+        # For bench/run.py's table.
+        for row in rows:
+            print(json.dumps(row))
+        return
     print(f"Programme PDF, {rows[0]['projects']} projects, {os.cpu_count()} CPUs, WeasyPrint "
           f"{rows[0]['weasyprint']}")
     print(f"{'lang':<5}{'pages':>6}{'size':>9}{'cold':>9}{'warm':>9}{'cached':>10}"

@@ -1,0 +1,254 @@
+"""Start the portal as in production (scripts/serve-prod: gunicorn, PostgreSQL, Redis) and check it from outside.
+
+Pages in both languages, the security headers, fingerprinted and compressed static files, the page cache and
+304s, the PDF, the admin's sign-in and its lockout, the health check; then an outage of Redis and of the
+database, each followed by recovery without restarting gunicorn. Everything runs on loopback and stops by
+itself. Usage: .venv/bin/python .ci/prod_smoke.py (PostgreSQL on 127.0.0.1:5432, user postgres, and
+redis-server must be installed).
+"""
+
+import contextlib
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = 8765
+REDIS_PORT = 6391
+PROXY_PORT = 55432
+DATABASE = f"openmun_smoke_{uuid.uuid4().hex[:6]}"
+SECURE = {"X-Forwarded-Proto": "https"}
+failures: list[str] = []
+
+
+def check(condition: bool, what: str) -> None:
+    print(("ok   " if condition else "FAIL ") + what, flush=True)
+    if not condition:
+        failures.append(what)
+
+
+def request(method: str, path: str, headers: dict | None = None, body: bytes | None = None):
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+    try:
+        connection.request(method, path, body=body, headers={"Host": "127.0.0.1", **(headers or {})})
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read(), response
+    finally:
+        connection.close()
+
+
+class Proxy:
+    """A TCP relay in front of PostgreSQL, to cut the database off and bring it back."""
+
+    def __init__(self, listen: int, target: int):
+        self.listen, self.target = listen, target
+        self.up = False
+        self.server: socket.socket | None = None
+        self.connections: list[socket.socket] = []
+
+    def start(self) -> None:
+        if self.server is None:
+            self.server = socket.create_server(("127.0.0.1", self.listen))
+            threading.Thread(target=self.accept, daemon=True).start()
+        self.up = True
+
+    def accept(self) -> None:
+        while True:
+            try:
+                client, _address = self.server.accept()
+            except OSError:
+                return
+            if not self.up:
+                # The database is "down": the connection is dropped before PostgreSQL answers.
+                client.close()
+                continue
+            upstream = socket.create_connection(("127.0.0.1", self.target))
+            self.connections += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self.pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def pipe(source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        with contextlib.suppress(OSError):
+            sink.shutdown(socket.SHUT_WR)
+
+    def stop(self) -> None:
+        """Drop new connections and break the open ones, as a database that went down."""
+        self.up = False
+        for connection in self.connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+                connection.close()
+        self.connections = []
+
+
+def wait_until(condition, seconds: float, what: str) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            if condition():
+                return True
+        time.sleep(0.5)
+    check(False, what)
+    return False
+
+
+def health() -> tuple[int, dict]:
+    status, _headers, body, _response = request("GET", "/healthz")
+    return status, json.loads(body)
+
+
+def checks(proxy: Proxy, redis: subprocess.Popen) -> subprocess.Popen | None:
+    status, body = health()
+    check(status == 200 and body == {"database": "ok", "cache": "ok"}, f"/healthz answers {status} {body}")
+    status, headers, _body, _r = request("GET", "/")
+    check(status == 302 and headers.get("location") == "/ar/", "/ sends visitors to /ar/")
+
+    for language, direction, text in (("ar", "rtl", "جماعة بني ملال"), ("fr", "ltr", "Beni Mellal")):
+        status, headers, body, _r = request("GET", f"/{language}/", SECURE)
+        html = body.decode()
+        check(status == 200 and f'<html lang="{language}" dir="{direction}">' in html and text in html,
+              f"/{language}/ renders the commune's programme")
+        check("max-age=31536000" in headers.get("strict-transport-security", ""), f"/{language}/ sends HSTS")
+        policy = headers.get("content-security-policy", "")
+        check("default-src 'self'" in policy and "frame-ancestors 'none'" in policy, f"/{language}/ sends the CSP")
+        check(headers.get("x-frame-options") == "DENY", "X-Frame-Options: DENY")
+        check(headers.get("x-content-type-options") == "nosniff", "X-Content-Type-Options: nosniff")
+        check(headers.get("referrer-policy") == "same-origin", "Referrer-Policy: same-origin")
+        check(headers.get("cross-origin-opener-policy") == "same-origin", "Cross-Origin-Opener-Policy")
+
+    status, headers, body, _r = request("GET", "/fr/", SECURE)
+    check(headers.get("x-cache") == "hit", "a second anonymous request is served by the page cache")
+    status, _headers, _body, _r = request("GET", "/fr/", {**SECURE, "If-None-Match": headers.get("etag", "")})
+    check(status == 304, "a browser with the current page gets 304")
+
+    stylesheet = re.search(r'href="(/static/css/openmun\.[0-9a-f]{12}\.css)"', body.decode())
+    check(stylesheet is not None, "pages link to a fingerprinted stylesheet")
+    if stylesheet:
+        status, headers, _css, _r = request("GET", stylesheet.group(1), {"Accept-Encoding": "gzip"})
+        check(status == 200 and headers.get("content-encoding") == "gzip", "static files are served compressed")
+        check("immutable" in headers.get("cache-control", ""), "fingerprinted files are cached for ever")
+
+    status, headers, body, _r = request("GET", "/fr/programme/projects/", SECURE)
+    project = re.search(r'href="(/fr/programme/projects/[\w-]+/)"', body.decode())
+    check(status == 200 and project is not None, "the project list links to the projects")
+    if project:
+        status, _headers, _body, _r = request("GET", project.group(1), SECURE)
+        check(status == 200, f"{project.group(1)} renders")
+
+    status, headers, pdf, _r = request("GET", "/fr/programme/programme.pdf", SECURE)
+    check(status == 200 and pdf.startswith(b"%PDF") and "etag" in headers, "the programme's PDF is rendered")
+    status, _headers, _body, _r = request("GET", "/fr/programme/programme.pdf",
+                                          {**SECURE, "If-None-Match": headers.get("etag", "")})
+    check(status == 304, "a browser with the current PDF gets 304")
+
+    admin_sign_in()
+    redis = redis_outage(redis)
+    database_outage(proxy)
+    return redis
+
+
+def admin_sign_in() -> None:
+    status, headers, body, _r = request("GET", "/fr/admin/login/", SECURE)
+    check(status == 200 and 'name="password"' in body.decode(), "the admin's sign-in page renders")
+    cookie = re.search(r"csrftoken=(\w+)", headers.get("set-cookie", ""))
+    token = re.search(r'name="csrfmiddlewaretoken" value="(\w+)"', body.decode())
+    if not (cookie and token):
+        check(False, "the sign-in page sets a CSRF cookie and token")
+        return
+    form = {"Cookie": f"csrftoken={cookie.group(1)}", "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": "https://127.0.0.1", "Referer": "https://127.0.0.1/fr/admin/login/", **SECURE}
+    body = f"csrfmiddlewaretoken={token.group(1)}&username=nobody&password=wrong".encode()
+    statuses = [request("POST", "/fr/admin/login/", form, body)[0] for _ in range(6)]
+    check(statuses[0] == 200, f"a wrong password is refused with the form again ({statuses[0]})")
+    check(statuses[-1] == 429, f"repeated failures lock the sign-in out ({statuses})")
+
+
+def redis_outage(redis: subprocess.Popen) -> subprocess.Popen:
+    redis.terminate()
+    redis.wait(10)
+    status, body = health()
+    check(status == 503 and body["cache"] == "unavailable", f"/healthz reports Redis down ({status} {body})")
+    status, _headers, _body, _r = request("GET", "/fr/programme/calendar/", SECURE)
+    check(status == 200, "pages still render from the database while Redis is down")
+    status, headers, body, _r = request("POST", "/fr/petitions/new/", SECURE, b"")
+    check(status == 503 and headers.get("retry-after") == "30",
+          f"a form sent while Redis is down gets the 503 page ({status})")
+    redis = redis_start()
+    wait_until(lambda: health()[0] == 200, 30, "the portal recovers from Redis without a restart")
+    check(health()[0] == 200, "after Redis is back, /healthz is ok again")
+    return redis
+
+
+def database_outage(proxy: Proxy) -> None:
+    proxy.stop()
+    status, body = health()
+    check(status == 503 and body["database"] == "unavailable", f"/healthz reports the database down ({status})")
+    status, headers, body, _r = request("GET", "/ar/programme/committee/?page=1", SECURE)
+    check(status == 503 and headers.get("retry-after") == "30" and 'lang="ar"' in body.decode(),
+          f"a page that needs the database gets the translated 503 page ({status})")
+    proxy.start()
+    wait_until(lambda: health()[0] == 200, 30, "the portal recovers from the database without a restart")
+    status, _headers, _body, _r = request("GET", "/ar/programme/committee/?page=1", SECURE)
+    check(status == 200, "after the database is back, pages render again")
+
+
+def redis_start() -> subprocess.Popen:
+    redis = subprocess.Popen(["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "",
+                              "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", REDIS_PORT), timeout=1):
+            return redis
+        time.sleep(0.2)
+    raise SystemExit("redis-server did not start")
+
+
+def main() -> None:
+    admin = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "dbname": "postgres", "autocommit": True}
+    with psycopg.connect(**admin) as connection:
+        connection.execute(f'CREATE DATABASE "{DATABASE}"')
+    proxy = Proxy(PROXY_PORT, 5432)
+    proxy.start()
+    redis = redis_start()
+    environment = {
+        **os.environ, "PORT": str(PORT), "DJANGO_SECRET_KEY": uuid.uuid4().hex * 2,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{PROXY_PORT}/{DATABASE}",
+        "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/1",
+        "OPENMUN_VAR_DIR": str(ROOT / "var" / "smoke"),
+    }
+    server = subprocess.Popen([str(ROOT / "scripts" / "serve-prod")], cwd=ROOT, env=environment,
+                              start_new_session=True)
+    try:
+        if wait_until(lambda: health()[0] == 200, 300, "gunicorn starts with production settings"):
+            redis = checks(proxy, redis)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(30)
+        redis.terminate()
+        redis.wait(10)
+        proxy.stop()
+        with psycopg.connect(**admin) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+    if failures:
+        print(f"\n{len(failures)} check(s) failed: {failures}")
+        sys.exit(1)
+    print("\nThe production smoke test passed.")
+
+
+if __name__ == "__main__":
+    main()

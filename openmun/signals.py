@@ -1,0 +1,17 @@
+"""Cache invalidation only: a change to any model of the portal's apps moves the content versions
+(openmun/cache.py), whichever app, admin page, service or fixture made it."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from openmun import cache
+
+
+@receiver(post_save)
+@receiver(post_delete)
+@receiver(m2m_changed)
+def content_changed(sender, **kwargs):
+    # For m2m_changed the sender is the relation's through model, which belongs to the app that declares it.
+    scopes = cache.scopes_for(sender._meta.app_label, sender._meta.model_name)
+    if scopes and kwargs.get("action", "post_").startswith("post_"):
+        cache.content_changed(*scopes)

@@ -1,0 +1,194 @@
+"""The anonymous page cache: a burst of readers costs no query, a change shows at once, nothing personal leaks."""
+
+import re
+
+import pytest
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template import RequestContext, Template
+from django.test import Client
+from django.urls import path
+
+from programme.models import Project
+from tests.factories import programme_build
+
+pytestmark = pytest.mark.django_db
+
+CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
+PROJECT = "/fr/programme/projects/project-1/"
+
+
+def tokens_in(response) -> set[str]:
+    return set(CSRF_VALUE.findall(response.content.decode()))
+
+
+def test_a_second_anonymous_request_costs_no_query(client, django_assert_num_queries):
+    programme_build()
+    first = client.get("/ar/")
+    assert first.status_code == 200 and first.headers["X-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = Client().get("/ar/")
+    assert second.status_code == 200 and second.headers["X-Cache"] == "hit"
+    assert second.content == first.content
+    # The headers added outside the cache are there on a hit too.
+    assert second.headers["X-Frame-Options"] == "DENY"
+    assert "default-src 'self'" in second.headers["Content-Security-Policy"]
+
+
+def test_a_change_to_the_data_shows_on_the_next_request(client, django_assert_max_num_queries):
+    programme_build()
+    assert "Projet 1" in client.get(PROJECT).content.decode()
+    project = Project.objects.get(slug="project-1")
+    project.title_fr = "Un nouveau titre"
+    project.save()
+    with django_assert_max_num_queries(20) as queries:
+        response = client.get(PROJECT)
+    assert len(queries) > 0
+    assert response.headers["X-Cache"] == "miss"
+    assert "Un nouveau titre" in response.content.decode()
+
+
+def test_a_change_to_a_relation_moves_the_version_too(client):
+    programme_build()
+    assert client.get(PROJECT).headers["X-Cache"] == "miss"
+    assert client.get(PROJECT).headers["X-Cache"] == "hit"
+    Project.objects.get(slug="project-1").partners.clear()
+    assert client.get(PROJECT).headers["X-Cache"] == "miss"
+
+
+def test_each_language_is_cached_on_its_own(client):
+    programme_build()
+    client.get("/ar/")
+    client.get("/fr/")
+    arabic, french = client.get("/ar/"), client.get("/fr/")
+    assert arabic.headers["X-Cache"] == french.headers["X-Cache"] == "hit"
+    assert '<html lang="ar" dir="rtl">' in arabic.content.decode()
+    assert '<html lang="fr" dir="ltr">' in french.content.decode()
+
+
+def test_a_browser_with_the_current_page_gets_304(client):
+    programme_build()
+    etag = client.get("/fr/").headers["ETag"]
+    response = client.get("/fr/", headers={"if-none-match": etag})
+    assert response.status_code == 304
+    assert response.headers["ETag"] == etag
+    assert "no-cache" in response.headers["Cache-Control"]
+    project = Project.objects.get(slug="project-1")
+    project.title_fr = "Changé"
+    project.save()
+    assert client.get("/fr/", headers={"if-none-match": etag}).status_code == 200
+
+
+def test_a_cached_form_gives_each_visitor_their_own_csrf_token():
+    programme_build()
+    alice, bob = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first = alice.get(PROJECT)
+    second = bob.get(PROJECT)
+    assert second.headers["X-Cache"] == "hit"
+    assert "ETag" not in second.headers and "private" in second.headers["Cache-Control"]
+    alice_tokens, bob_tokens = tokens_in(first), tokens_in(second)
+    assert len(bob_tokens) == 1 and not alice_tokens & bob_tokens
+    assert "openmun-csrf-token-placeholder" not in second.content.decode()
+    # Bob's token goes with the cookie he was given: his form is accepted (no 403 from the CSRF check).
+    assert "csrftoken" in second.cookies
+    response = bob.post("/fr/consultations/projects/project-1/comments/",
+                        {"csrfmiddlewaretoken": bob_tokens.pop(), "text": ""})
+    assert response.status_code != 403
+
+
+def test_staff_are_never_served_nor_stored(client, admin_client):
+    programme_build()
+    staff_page = admin_client.get("/fr/")
+    assert "X-Cache" not in staff_page.headers
+    assert client.get("/fr/").headers["X-Cache"] == "miss"
+    assert "X-Cache" not in admin_client.get("/fr/").headers
+
+
+def test_the_admin_and_made_up_query_strings_are_not_cached(client):
+    programme_build()
+    assert "X-Cache" not in client.get("/fr/admin/login/").headers
+    assert "X-Cache" not in client.get("/fr/?utm_source=spam").headers
+    assert client.get("/fr/?page=2").headers["X-Cache"] == "miss"
+
+
+def test_pdfs_keep_their_own_cache(client):
+    programme_build()
+    assert "X-Cache" not in client.get("/fr/programme/projects/project-1/sheet.pdf").headers
+
+
+# Views for the tests below: what a view may do that makes its response personal.
+PAGE = Template("{% for message in messages %}<p>{{ message }}</p>{% endfor %}<p>page</p>")
+
+
+def page(request):
+    return HttpResponse(PAGE.render(RequestContext(request)))
+
+
+def message_then_page(request):
+    messages.success(request, "Alice's comment is received")
+    return page(request)
+
+
+def message_then_redirect(request):
+    messages.success(request, "Alice's comment is received")
+    return HttpResponseRedirect("/page/")
+
+
+def cookie_page(request):
+    response = page(request)
+    response.set_cookie("visitor", "alice")
+    return response
+
+
+def session_page(request):
+    request.session["visitor"] = "alice"
+    return page(request)
+
+
+urlpatterns = [
+    path("page/", page),
+    path("message-page/", message_then_page),
+    path("message-redirect/", message_then_redirect),
+    path("cookie/", cookie_page),
+    path("session/", session_page),
+]
+
+
+@pytest.mark.urls(__name__)
+def test_one_visitors_messages_never_reach_another(client):
+    alice, bob = Client(), Client()
+    assert "Alice" in alice.get("/message-redirect/", follow=True).content.decode()
+    assert "Alice" in alice.get("/message-page/").content.decode()
+    for _ in range(2):
+        response = bob.get("/page/")
+        assert "Alice" not in response.content.decode()
+    assert response.headers["X-Cache"] == "hit"
+    # A page whose view adds a message shows it to its own visitor only, and is never kept.
+    assert Client().get("/message-page/").headers.get("X-Cache") is None
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("url", ["/cookie/", "/session/"])
+def test_responses_that_set_a_cookie_or_a_session_are_not_cached(url):
+    Client().get(url)
+    response = Client().get(url)
+    assert response.headers.get("X-Cache") is None
+    assert response.cookies
+
+
+@pytest.mark.urls(__name__)
+def test_a_visitor_with_a_session_is_not_served_from_the_cache():
+    Client().get("/page/")
+    assert Client().get("/page/").headers["X-Cache"] == "hit"
+    visitor = Client()
+    visitor.get("/session/")
+    assert visitor.get("/page/").headers.get("X-Cache") is None
+
+
+@pytest.mark.urls(__name__)
+def test_an_accepted_form_makes_pages_render_again():
+    # A form may write with QuerySet.update(), which sends no signal: a POST answered by a redirect counts.
+    Client().get("/page/")
+    assert Client().get("/page/").headers["X-Cache"] == "hit"
+    assert Client().post("/message-redirect/").status_code == 302
+    assert Client().get("/page/").headers["X-Cache"] == "miss"
