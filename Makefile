@@ -33,6 +33,8 @@ run: | $(BIN)/python
 	@mkdir -p var
 	$(RUN_ENV) $(MANAGE) migrate --noinput -v0
 	$(RUN_ENV) $(MANAGE) load_commune_data
+	$(RUN_ENV) $(MANAGE) generate_council_sessions
+	$(RUN_ENV) $(MANAGE) rebuild_search_index -v0
 	@echo
 	@echo "  openmun is at http://$(HOST):$(PORT)/ (Arabic) and http://$(HOST):$(PORT)/fr/ (French)."
 	@echo "  Staff area: http://$(HOST):$(PORT)/ar/admin/. Create a staff account with: make admin"
@@ -75,17 +77,35 @@ format: $(VENV)/.installed-test
 messages: $(VENV)/.installed-run
 	DJANGO_DEBUG=true $(MANAGE) makemessages -l ar -l fr --no-obsolete --ignore=.venv --ignore=var
 
-# Render times and peak memory of the programme's PDF in Arabic and French, on the commune's data
-# loaded into a scratch SQLite database.
-.PHONY: bench
-BENCH_ENV := DJANGO_DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3
+# Every benchmark on scratch databases in var/bench/, printed as one table (bench/run.py): pages against a
+# bare view and their queries at 1× and 100× the data, gunicorn under load (uncached, cached), the PDF,
+# supports and votes per second. The factories of the tests build the data.
+.PHONY: bench serve-prod smoke-prod backup restore
 bench: | $(BIN)/python
+	@scripts/system-deps bench
+	@$(MAKE) --no-print-directory $(VENV)/.installed-test compilemessages
+	$(BIN)/python bench/run.py
+
+# Production settings on this machine: gunicorn (2 workers), PostgreSQL and Redis on their local ports
+# (README "Running in production"; every setting can be overridden from the environment).
+serve-prod: $(VENV)/.installed-run
 	@scripts/system-deps run
-	@$(MAKE) --no-print-directory $(VENV)/.installed-run compilemessages
-	@mkdir -p var && rm -f var/bench.sqlite3
-	$(BENCH_ENV) $(MANAGE) migrate --noinput -v0
-	$(BENCH_ENV) $(MANAGE) loaddata fixtures/programme.json -v0
-	$(BENCH_ENV) $(BIN)/python bench/pdf_bench.py
+	scripts/serve-prod
+
+# What CI checks of production: start serve-prod, check pages, headers, static files, the admin's sign-in,
+# a Redis and a database outage and the recovery from each, then stop.
+smoke-prod: $(VENV)/.installed-run
+	$(BIN)/python .ci/prod_smoke.py
+
+# Back up the data and the uploads into var/backups/<date> (FORMAT=native for pg_dump or SQLite's own copy);
+# restore one into an empty database with: make restore BACKUP=var/backups/<date>
+FORMAT ?= json
+backup: $(VENV)/.installed-run
+	$(RUN_ENV) $(MANAGE) backup --format $(FORMAT) var/backups/$$(date +%Y-%m-%d-%H%M%S)
+
+restore: $(VENV)/.installed-run
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<date>"; exit 2; }
+	$(RUN_ENV) $(MANAGE) restore $(BACKUP)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

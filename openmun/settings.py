@@ -1,5 +1,6 @@
 """openmun settings, read from environment variables (see the README's "Configuration")."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -52,21 +53,36 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "csp",
+    "axes",
     "openmun",
     "programme",
+    "consultations",
+    "petitions",
+    "budgets",
+    # After the apps whose transparency.py modules it discovers.
+    "django.contrib.sitemaps",
+    "simple_history",
+    "transparency",
 ]
 
 MIDDLEWARE = [
+    "openmun.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "openmun.middleware.PostRateLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records which staff account made each change to programme data (the public history shows its role only).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "openmun.middleware.PageCacheMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "openmun.urls"
@@ -99,20 +115,64 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that is down fails the request in seconds (the 503 page) instead of holding a worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set, else this process's memory.
+# Cache: Redis when REDIS_URL is set, else this process's memory. "default" holds the rate limits, the
+# sign-in lockouts, the content versions and the PDFs: when it is down, requests that need it fail with the
+# 503 page rather than going unlimited. "pages" holds rendered pages (openmun/middleware.py): when it is down,
+# pages are rendered from the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    REDIS_OPTIONS = {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2}
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("OPENMUN_CACHE_PREFIX", "openmun"),
-        }
+            "OPTIONS": REDIS_OPTIONS,
+        },
+        "pages": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("OPENMUN_CACHE_PREFIX", "openmun") + "-pages",
+            "OPTIONS": {**REDIS_OPTIONS, "IGNORE_EXCEPTIONS": True, "LOG_IGNORED_EXCEPTIONS": True},
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages",
+                  "OPTIONS": {"MAX_ENTRIES": 2000}},
+    }
+# Anonymous pages are served from the cache for this many seconds at most (0 turns the page cache off); any
+# change to the data replaces them before that.
+OPENMUN_PAGE_CACHE_SECONDS = int(os.environ.get("OPENMUN_PAGE_CACHE_SECONDS", "300"))
+OPENMUN_PAGE_CACHE_ALIAS = "pages"
+# Query-string parameters a cached page may have (pagination); other query strings are never cached.
+OPENMUN_PAGE_CACHE_QUERY_PARAMS = env_list("OPENMUN_PAGE_CACHE_QUERY_PARAMS", "page")
+
+# Sign-in: django-axes locks a client out of the admin's sign-in after repeated failures, counting in the
+# default cache. Clients are known by antiabuse.client_key (a keyed hash of the address), never by address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("OPENMUN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("OPENMUN_LOGIN_LOCKOUT_MINUTES", "15")))
+# A client and a user name: an office behind one address is not locked out by one person's typos.
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_CLIENT_IP_CALLABLE = "openmun.antiabuse.client_key"
+AXES_CLIENT_STR_CALLABLE = "openmun.views.login_client_description"
+AXES_LOCKOUT_CALLABLE = "openmun.views.login_locked_out"
+AXES_VERBOSE = False
+AXES_RESET_ON_SUCCESS = True
+# Without Redis the embedded default counts in each process's memory, as the forms' rate limits do; with
+# several workers or servers, set REDIS_URL so that they share the count.
+SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["axes.W001"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -150,6 +210,23 @@ STORAGES = {
         )
     },
 }
+# Several app servers share uploads through S3-compatible storage (django-storages, pip install '.[s3]'):
+# OPENMUN_STORAGE=s3 with AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL (for a provider other than AWS),
+# AWS_S3_REGION_NAME, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+if os.environ.get("OPENMUN_STORAGE", "filesystem") == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "file_overwrite": False,
+            # Uploads are public (the commune's logo): plain URLs, no expiring signatures in cached pages.
+            "querystring_auth": False,
+        },
+    }
+elif os.environ.get("OPENMUN_STORAGE", "filesystem") != "filesystem":
+    raise ImproperlyConfigured("OPENMUN_STORAGE must be filesystem or s3.")
 # modeltranslation's tabbed admin loads jQuery UI from a CDN unless told otherwise.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
@@ -169,6 +246,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Security: strict by default when debug is off (manage.py check --deploy reports nothing).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers check /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
@@ -182,7 +261,7 @@ LANGUAGE_COOKIE_SECURE = not DEBUG
 X_FRAME_OPTIONS = "DENY"
 if not env_bool("DJANGO_SECURE_HSTS_PRELOAD", False):
     # Preloading is a decision for the commune's domain, not a default; silence the reminder.
-    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -199,12 +278,69 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    value = os.environ.get(name) or default
+    try:
+        count, seconds = (int(part) for part in value.split("/"))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must read count/seconds, for example 10/600, not {value!r}.") from None
+    if count < 1 or seconds < 1:
+        raise ImproperlyConfigured(f"{name} must have a count and a number of seconds of at least 1.")
+    return count, seconds
+
+
+# Citizen input (consultations; later petitions and budgets): see the README's "Consultations and moderation".
+# New contributions and comments wait for a moderator unless OPENMUN_PUBLISH_FIRST is true.
+OPENMUN_MODERATION_PUBLISH_FIRST = env_bool("OPENMUN_PUBLISH_FIRST", False)
+# A published item reported this many times goes back to the moderation queue, unpublished.
+OPENMUN_MODERATION_REPORT_THRESHOLD = int(os.environ.get("OPENMUN_REPORT_THRESHOLD", "3"))
+# Days after which contributors' names and e-mail addresses are erased (manage.py purge_personal_data).
+OPENMUN_PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("OPENMUN_PERSONAL_DATA_RETENTION_DAYS", "365"))
+# Form submissions (POST) accepted per client and form: count/seconds.
+OPENMUN_RATE_LIMIT = env_rate("OPENMUN_RATE_LIMIT", "10/600")
+# POST requests accepted per client, whatever the form, the admin included: a generous backstop.
+OPENMUN_POST_RATE_LIMIT = env_rate("OPENMUN_POST_RATE_LIMIT", "120/600")
+# Behind a reverse proxy, the request header holding the visitor's address (e.g. HTTP_X_REAL_IP); empty to
+# use REMOTE_ADDR. Set it only when the proxy always overwrites that header.
+OPENMUN_CLIENT_ADDRESS_HEADER = os.environ.get("OPENMUN_CLIENT_ADDRESS_HEADER", "")
+
+# Petitions (Organic Law 113-14, articles 121 to 125): see the README's "Petitions and council sessions".
+# Signatures a citizens' petition needs, by the commune's population and arrondissements (programme.Commune):
+# 100 under 35 000 inhabitants, 200 from 35 000, 400 with arrondissements.
+OPENMUN_PETITION_THRESHOLDS = {
+    "population_limit": int(os.environ.get("OPENMUN_PETITION_POPULATION_LIMIT", "35000")),
+    "below_limit": int(os.environ.get("OPENMUN_PETITION_THRESHOLD_SMALL", "100")),
+    "above_limit": int(os.environ.get("OPENMUN_PETITION_THRESHOLD", "200")),
+    "with_arrondissements": int(os.environ.get("OPENMUN_PETITION_THRESHOLD_ARRONDISSEMENTS", "400")),
+}
+# Hours during which the e-mailed link that confirms an online support stays valid.
+OPENMUN_PETITION_CONFIRMATION_HOURS = int(os.environ.get("OPENMUN_PETITION_CONFIRMATION_HOURS", "72"))
+# The staff dashboard warns this many days before the three-month limit for notifying a refusal.
+OPENMUN_PETITION_DEADLINE_WARNING_DAYS = int(os.environ.get("OPENMUN_PETITION_DEADLINE_WARNING_DAYS", "21"))
+# Days supporters' names and e-mail addresses, and the agent's contact, are kept once a petition is closed
+# (manage.py purge_petition_data erases them afterwards).
+OPENMUN_SUPPORTER_RETENTION_DAYS = int(os.environ.get("OPENMUN_SUPPORTER_RETENTION_DAYS", "90"))
+
+# Budgets: see the README's "Citizen budget and participatory budget".
+# Hours during which the e-mailed link that lets a person vote in a participatory budget stays valid.
+OPENMUN_VOTE_CONFIRMATION_HOURS = int(os.environ.get("OPENMUN_VOTE_CONFIRMATION_HOURS", "72"))
+
+# Logs: JSON lines (openmun/logs.py) unless debug is on or OPENMUN_LOG_FORMAT=plain; e-mail addresses are
+# scrubbed from every record.
+LOG_FORMAT = os.environ.get("OPENMUN_LOG_FORMAT") or ("plain" if DEBUG else "json")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("OPENMUN_LOG_FORMAT must be plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+                   "json": {"()": "openmun.logs.JsonFormatter"}},
+    "filters": {"scrub": {"()": "openmun.logs.ScrubFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["scrub"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # WeasyPrint logs several lines per render at INFO.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"}},
 }
 

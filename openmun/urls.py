@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from openmun import views
+from transparency import views as transparency_views
 
 admin.site.site_header = _("Open commune portal: staff area")
 admin.site.site_title = _("Open commune portal")
@@ -12,11 +13,21 @@ admin.site.index_title = _("What staff can edit")
 
 urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    # For load balancers: no language prefix, no redirect to HTTPS (SECURE_REDIRECT_EXEMPT), never cached.
+    path("healthz", views.healthz, name="healthz"),
+    path("sitemap.xml", transparency_views.sitemap, name="sitemap"),
+    # Open data: versioned, without a language prefix (every text is given in each language).
+    path("api/v1/", include("transparency.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("programme.urls")),
+    path("consultations/", include("consultations.urls")),
+    path("petitions/", include("petitions.urls")),
+    path("council/", include("petitions.council_urls")),
+    path("budget/", include("budgets.urls")),
+    path("", include("transparency.urls")),
     prefix_default_language=True,
 )
 

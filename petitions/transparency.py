@@ -239,7 +239,7 @@ def session_events() -> list[CalendarEvent]:
 
 
 register_calendar(CalendarSource(slug="council", order=20, title=gettext_lazy("Council sessions"),
-                                 events=session_events))
+                                 events=session_events, url_name="council:session-ical"))
 
 
 # Sitemap

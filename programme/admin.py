@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.db import models as db_models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
+from simple_history.admin import SimpleHistoryAdmin
 
 from programme import models
 
@@ -42,8 +43,10 @@ class CommuneAdmin(TabbedTranslationAdmin):
     list_display = ("name", "email", "website", "population")
 
 
+# The programme's public data keeps its history (transparency): SimpleHistoryAdmin adds each object's full
+# history, with the staff account of every change, and restores a previous version (a new change, recorded too).
 @admin.register(models.Programme)
-class ProgrammeAdmin(TabbedTranslationAdmin):
+class ProgrammeAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     list_display = ("title", "adoption_date", "adoption_session")
     date_hierarchy = "adoption_date"
     fieldsets = (
@@ -56,7 +59,7 @@ class ProgrammeAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(models.Axis)
-class AxisAdmin(TabbedTranslationAdmin):
+class AxisAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     list_display = ("number", "title", "programme")
     list_display_links = ("title",)
     list_filter = ("programme",)
@@ -65,7 +68,7 @@ class AxisAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(models.Partner)
-class PartnerAdmin(TabbedTranslationAdmin):
+class PartnerAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     list_display = ("name", "acronym", "website")
     search_fields = ("name_ar", "name_fr", "acronym")
 
@@ -98,7 +101,7 @@ class ProjectUpdateInline(TranslationStackedInline):
 
 
 @admin.register(models.Project)
-class ProjectAdmin(TabbedTranslationAdmin):
+class ProjectAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     list_display = ("number", "title", "axis", "estimated_cost", "start_date", "end_date", "status",
                     "progress_display", "late_display")
     list_display_links = ("title",)

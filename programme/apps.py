@@ -6,6 +6,3 @@ class ProgrammeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "programme"
     verbose_name = _("Open programme")
-
-    def ready(self) -> None:
-        from programme import signals  # noqa: F401

@@ -1,22 +1,13 @@
-"""The programme's data version: a cache key that changes whenever programme data changes."""
+"""The programme's printed documents are cached under the portal's PRINTED version (openmun/cache.py)."""
 
-import uuid
-
-from django.core.cache import cache
-
-DATA_VERSION_KEY = "programme:data-version"
+from openmun.cache import CONTENT, PRINTED, content_changed, version_get
 
 
 def data_version_get() -> str:
-    """Return the current data version, creating one when the cache has none."""
-    version = cache.get(DATA_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        if not cache.add(DATA_VERSION_KEY, version, timeout=None):
-            version = cache.get(DATA_VERSION_KEY, version)
-    return version
+    """Return the version of what printed documents show."""
+    return version_get(PRINTED)
 
 
 def data_version_bump() -> None:
-    """Give programme data a new version, so that everything derived from it is rebuilt."""
-    cache.set(DATA_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    """Move the versions after writes that send no signal (bulk_create), so that PDFs and pages are rebuilt."""
+    content_changed(CONTENT, PRINTED)

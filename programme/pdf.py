@@ -149,16 +149,20 @@ def html_to_pdf(html: str, *, title: str) -> bytes:
     return content
 
 
-def document_render(template: str, context: dict, *, language: str, title: str) -> bytes:
-    """Render a PDF template with the commune, the print settings and the running header and footer."""
+def document_render(template: str, context: dict, *, language: str, title: str,
+                    header_end: str | None = None, footer_start: str | None = None) -> bytes:
+    """Render a PDF template with the commune, the print settings and the running header and footer.
+
+    The header's end and the footer's start default to the print settings' session and the programme's title.
+    """
     with translation.override(language):
         context = {**context, **print_context(language=language, today=timezone.localdate())}
         commune = context["commune"]
         context["page_css"] = page_css(
             language=language,
             header_start=commune.name if commune else "",
-            header_end=context["print_settings"].session_label,
-            footer_start=context["programme"].title,
+            header_end=context["print_settings"].session_label if header_end is None else header_end,
+            footer_start=context["programme"].title if footer_start is None else footer_start,
         )
         html = render_to_string(template, context)
     return html_to_pdf(html, title=title)

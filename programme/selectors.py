@@ -115,7 +115,10 @@ def activities_prefetch() -> Prefetch:
 
 
 def project_detail_data(slug: str) -> dict:
-    """Return a project with its activities, sub-steps, partners and updates, or raise Http404."""
+    """Return a project with its activities, sub-steps, partners, updates and comments, or raise Http404."""
+    # consultations builds on programme: imported here, not at the top, to avoid an import cycle.
+    from consultations.selectors import project_participation_data
+
     programme = programme_get()
     try:
         project = (
@@ -129,6 +132,8 @@ def project_detail_data(slug: str) -> dict:
         "programme": programme,
         "project": project,
         "timeline": Timeline.for_projects([project]),
+        # Comments and the contributions that shaped the project: one query.
+        **project_participation_data(project),
     }
 
 

@@ -1,3 +1,4 @@
+import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
 from programme import models
@@ -72,3 +73,11 @@ class ProjectUpdateTranslationOptions(TranslationOptions):
 @register(models.PrintSettings)
 class PrintSettingsTranslationOptions(TranslationOptions):
     fields = ("session_label",)
+
+
+# The public history of programme data (transparency): registered here, after the translated columns exist, so that
+# the historical models keep title_ar, title_fr… too (django-simple-history's way with modeltranslation).
+for history_model in (models.Programme, models.Objective, models.Principle, models.MethodStep, models.Milestone,
+                      models.CommitteeMember, models.CommitteeMeeting, models.Axis, models.Partner, models.Project,
+                      models.Activity, models.ProjectUpdate):
+    simple_history.register(history_model)

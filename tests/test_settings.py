@@ -1,5 +1,6 @@
 """Production settings: refuse to start without a secret, and pass check --deploy."""
 
+import json
 import os
 import subprocess
 import sys
@@ -53,3 +54,30 @@ def test_security_headers(client):
     policy = response.headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_healthz_is_never_redirected_to_https(client, settings, db):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/ar/").status_code == 301
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_uploads_go_to_s3_compatible_storage_when_asked(tmp_path):
+    env = {**PRODUCTION_ENV, "OPENMUN_STORAGE": "s3", "AWS_STORAGE_BUCKET_NAME": "beni-mellal-uploads",
+           "AWS_S3_ENDPOINT_URL": "https://s3.example.ma"}
+    code = ("from django.conf import settings as s; d = s.STORAGES['default']; "
+            "print(d['BACKEND'], d['OPTIONS']['bucket_name'], d['OPTIONS']['endpoint_url'])")
+    result = manage("shell", "-c", code, env=env)
+    assert result.stdout.split()[-3:] == [
+        "storages.backends.s3.S3Storage", "beni-mellal-uploads", "https://s3.example.ma"], result.stderr
+    result = manage("check", env={**PRODUCTION_ENV, "OPENMUN_STORAGE": "ftp"})
+    assert result.returncode != 0 and "OPENMUN_STORAGE must be filesystem or s3" in result.stderr
+
+
+def test_production_logs_are_json_lines():
+    code = "import logging; logging.getLogger('openmun').warning('Sent to amina@example.ma')"
+    result = manage("shell", "-c", code, env=PRODUCTION_ENV)
+    line = json.loads(result.stderr.strip().splitlines()[-1])
+    assert line["level"] == "WARNING" and line["message"] == "Sent to [e-mail removed]"

@@ -96,7 +96,9 @@ def test_late_projects_are_flagged(client):
     programme_build()
     html = client.get(url("programme:project-detail", {"slug": "project-1"}, "ar")).content.decode()
     assert "status--late" in html
-    Project.objects.filter(slug="project-1").update(status=Project.Status.DONE)
+    project = Project.objects.get(slug="project-1")
+    project.status = Project.Status.DONE
+    project.save()
     html = client.get(url("programme:project-detail", {"slug": "project-1"}, "ar")).content.decode()
     assert "status--late" not in html
     assert '<progress max="100" value="100"' in html

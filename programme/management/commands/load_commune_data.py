@@ -7,7 +7,7 @@ from django.core.management import BaseCommand, call_command
 
 from programme.models import Programme
 
-FIXTURES = ["programme.json"]
+FIXTURES = ["programme.json", "consultations.json", "budgets.json"]
 
 
 class Command(BaseCommand):
@@ -23,4 +23,8 @@ class Command(BaseCommand):
             return
         paths = [fixtures_dir / name for name in FIXTURES if (fixtures_dir / name).exists()]
         call_command("loaddata", *paths, verbosity=0)
+        # Loading sends raw saves, which record no history and index nothing: the loaded rows become the first
+        # version of their public history, and the search index is built from them.
+        call_command("populate_history", auto=True, verbosity=0)
+        call_command("rebuild_search_index", verbosity=0)
         self.stdout.write(self.style.SUCCESS(f"Loaded the commune's data from {fixtures_dir}."))
