@@ -28,6 +28,7 @@ from budgets.models import Ballot, BallotChoice, BudgetLine, BudgetYear, Cycle, 
 # piece of citizen input.
 from consultations.services import duplicate_refuse, moderation_initial_status
 from openmun import antiabuse
+from openmun.signals import objects_bulk_saved
 from openmun.templatetags.openmun import group_digits
 from openmun.text import normalise
 from programme.cache import data_version_bump
@@ -72,8 +73,10 @@ def budget_year_import(*, budget_year: BudgetYear, lines: Iterable[ParsedLine],
         budget_year.lines.all().delete()
         # The unique and check constraints hold here too: a violation rolls the whole import back.
         BudgetLine.objects.bulk_create(new_lines)
-        # bulk_create sends no post_save: move the data version that the printed booklet is cached under.
+        # bulk_create sends no post_save: move the data version that the printed booklet is cached under, and
+        # let what derives from the lines (the page cache, the search index) rebuild them.
         transaction.on_commit(data_version_bump)
+        transaction.on_commit(lambda: objects_bulk_saved.send(sender=BudgetLine, pks=[line.pk for line in new_lines]))
         _log(acting_user, budget_year, ngettext("Imported %(count)d budget line.", "Imported %(count)d budget lines.",
                                                 len(new_lines)) % {"count": len(new_lines)})
     return len(new_lines)

@@ -2,13 +2,18 @@
 (openmun/cache.py), whichever app, admin page, service or fixture made it."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from openmun import cache
+
+# Sent by a service that writes in bulk (bulk_create sends no post_save), with sender=the model and pks=the
+# primary keys written, so that whatever is derived from those rows is rebuilt as after a save.
+objects_bulk_saved = Signal()
 
 
 @receiver(post_save)
 @receiver(post_delete)
+@receiver(objects_bulk_saved)
 @receiver(m2m_changed)
 def content_changed(sender, **kwargs):
     # For m2m_changed the sender is the relation's through model, which belongs to the app that declares it.

@@ -8,6 +8,7 @@ load_commune_data rebuilds the whole index afterwards.
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from openmun.signals import objects_bulk_saved
 from transparency import index
 from transparency.registry import registry
 
@@ -27,6 +28,13 @@ def search_object_saved(sender, instance, raw=False, **kwargs):
         related = source.related.get(label)
         if related is not None:
             index.search_entries_refresh(source, list(related(instance)))
+
+
+@receiver(objects_bulk_saved, dispatch_uid="transparency-search-bulk-saved")
+def search_objects_bulk_saved(sender, pks, **kwargs):
+    for source in registry.searches.values():
+        if source.model._meta.label_lower == _label(sender):
+            index.search_entries_refresh(source, list(pks))
 
 
 @receiver(post_delete, dispatch_uid="transparency-search-deleted")

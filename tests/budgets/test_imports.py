@@ -289,3 +289,17 @@ def test_only_staff_who_may_change_a_year_import_it(client):
     assert client.get(import_url(budget_year)).status_code == 403
     client.logout()
     assert client.get(import_url(budget_year)).status_code == 302
+
+
+@pytest.mark.django_db
+def test_imported_lines_are_found_by_the_search(django_capture_on_commit_callbacks):
+    from budgets import services
+    from transparency.selectors import search_data
+
+    budget_year = BudgetYearFactory()
+    staff = User.objects.create_superuser("importer", password="x-Strong-pass-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.budget_year_import(budget_year=budget_year, lines=parse(*VALID).lines, acting_user=staff)
+    # Typed without the final ta marbuta and with a plain alef, as people type it.
+    results = search_data(query="الضريبه القيمه المضافه", language="ar")
+    assert [(group.kind, group.count) for group in results["groups"]] == [("budget-line", 1)]
