@@ -199,11 +199,13 @@ def dataset_csv(dataset: Dataset, rows: list[dict] | None = None) -> str:
 def admin_log_updated(*models) -> datetime.datetime | None:
     """Return the last change staff recorded in the admin's log for these models (admin edits, services, imports)."""
     from django.contrib.admin.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Max
+    from django.db.models import Max, Q
 
-    types = ContentType.objects.get_for_models(*models).values()
-    return LogEntry.objects.filter(content_type__in=types).aggregate(last=Max("action_time"))["last"]
+    # A join rather than ContentType's per-process cache: the same single query on a cold or a warm process.
+    of_models = Q()
+    for model in models:
+        of_models |= Q(content_type__app_label=model._meta.app_label, content_type__model=model._meta.model_name)
+    return LogEntry.objects.filter(of_models).aggregate(last=Max("action_time"))["last"]
 
 
 def dataset_updated(dataset: Dataset) -> datetime.datetime | None:
