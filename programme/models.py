@@ -426,12 +426,9 @@ class Activity(models.Model):
             )
 
 
-class ProjectUpdate(models.Model):
-    """A dated account of a project's progress, published on its page."""
+class DatedUpdate(models.Model):
+    """A dated account of progress with the amount spent so far: for projects and for budget winners alike."""
 
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="updates", verbose_name=_("project"),
-    )
     date = models.DateField(_("date"))
     text = models.TextField(_("text"))
     amount_spent = models.DecimalField(
@@ -440,15 +437,26 @@ class ProjectUpdate(models.Model):
     )
 
     class Meta:
-        verbose_name = _("progress update")
-        verbose_name_plural = _("progress updates")
-        ordering = ["project", "-date", "-pk"]
+        abstract = True
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount_spent__isnull=True) | Q(amount_spent__gte=0),
-                name="projectupdate_amount_not_negative",
+                name="%(class)s_amount_not_negative",
             ),
         ]
+
+
+class ProjectUpdate(DatedUpdate):
+    """A dated account of a project's progress, published on its page."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="updates", verbose_name=_("project"),
+    )
+
+    class Meta(DatedUpdate.Meta):
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["project", "-date", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.project} – {self.date}"

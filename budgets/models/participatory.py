@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.models import ContactDetails, Moderated, ModeratedQuerySet
 from openmun.text import validate_plain_text
+from programme.models import DatedUpdate
 
 from .citizen import AMOUNT_DIGITS, FIRST_YEAR, LAST_YEAR
 
@@ -314,28 +315,16 @@ class Proposal(ContactDetails, Moderated):
         return self.progress or 0
 
 
-class ProposalUpdate(models.Model):
+class ProposalUpdate(DatedUpdate):
     """A dated account of a winning proposal's implementation, published on its page."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="updates",
                                  verbose_name=_("proposal"))
-    date = models.DateField(_("date"))
-    text = models.TextField(_("text"))
-    amount_spent = models.DecimalField(
-        _("amount spent (dirhams)"), max_digits=AMOUNT_DIGITS, decimal_places=2, null=True, blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-    )
 
-    class Meta:
+    class Meta(DatedUpdate.Meta):
         verbose_name = _("implementation update")
         verbose_name_plural = _("implementation updates")
         ordering = ["proposal", "-date", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(amount_spent__isnull=True) | Q(amount_spent__gte=0),
-                name="proposalupdate_amount_not_negative",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.proposal} – {self.date}"
