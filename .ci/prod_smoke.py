@@ -121,8 +121,10 @@ def checks(proxy: Proxy, redis: subprocess.Popen) -> subprocess.Popen | None:
     for language, direction, text in (("ar", "rtl", "جماعة بني ملال"), ("fr", "ltr", "Beni Mellal")):
         status, headers, body, _r = request("GET", f"/{language}/", SECURE)
         html = body.decode()
-        check(status == 200 and f'<html lang="{language}" dir="{direction}">' in html and text in html,
-              f"/{language}/ renders the commune's programme")
+        check(
+            status == 200 and f'<html lang="{language}" dir="{direction}">' in html and text in html,
+            f"/{language}/ renders the commune's programme",
+        )
         check("max-age=31536000" in headers.get("strict-transport-security", ""), f"/{language}/ sends HSTS")
         policy = headers.get("content-security-policy", "")
         check("default-src 'self'" in policy and "frame-ancestors 'none'" in policy, f"/{language}/ sends the CSP")
@@ -152,8 +154,9 @@ def checks(proxy: Proxy, redis: subprocess.Popen) -> subprocess.Popen | None:
 
     status, headers, pdf, _r = request("GET", "/fr/programme/programme.pdf", SECURE)
     check(status == 200 and pdf.startswith(b"%PDF") and "etag" in headers, "the programme's PDF is rendered")
-    status, _headers, _body, _r = request("GET", "/fr/programme/programme.pdf",
-                                          {**SECURE, "If-None-Match": headers.get("etag", "")})
+    status, _headers, _body, _r = request(
+        "GET", "/fr/programme/programme.pdf", {**SECURE, "If-None-Match": headers.get("etag", "")}
+    )
     check(status == 304, "a browser with the current PDF gets 304")
 
     admin_sign_in()
@@ -170,8 +173,13 @@ def admin_sign_in() -> None:
     if not (cookie and token):
         check(False, "the sign-in page sets a CSRF cookie and token")
         return
-    form = {"Cookie": f"csrftoken={cookie.group(1)}", "Content-Type": "application/x-www-form-urlencoded",
-            "Origin": "https://127.0.0.1", "Referer": "https://127.0.0.1/fr/admin/login/", **SECURE}
+    form = {
+        "Cookie": f"csrftoken={cookie.group(1)}",
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Origin": "https://127.0.0.1",
+        "Referer": "https://127.0.0.1/fr/admin/login/",
+        **SECURE,
+    }
     body = f"csrfmiddlewaretoken={token.group(1)}&username=nobody&password=wrong".encode()
     statuses = [request("POST", "/fr/admin/login/", form, body)[0] for _ in range(6)]
     check(statuses[0] == 200, f"a wrong password is refused with the form again ({statuses[0]})")
@@ -186,8 +194,10 @@ def redis_outage(redis: subprocess.Popen) -> subprocess.Popen:
     status, _headers, _body, _r = request("GET", "/fr/programme/calendar/", SECURE)
     check(status == 200, "pages still render from the database while Redis is down")
     status, headers, body, _r = request("POST", "/fr/petitions/new/", SECURE, b"")
-    check(status == 503 and headers.get("retry-after") == "30",
-          f"a form sent while Redis is down gets the 503 page ({status})")
+    check(
+        status == 503 and headers.get("retry-after") == "30",
+        f"a form sent while Redis is down gets the 503 page ({status})",
+    )
     redis = redis_start()
     wait_until(lambda: health()[0] == 200, 30, "the portal recovers from Redis without a restart")
     check(health()[0] == 200, "after Redis is back, /healthz is ok again")
@@ -199,8 +209,10 @@ def database_outage(proxy: Proxy) -> None:
     status, body = health()
     check(status == 503 and body["database"] == "unavailable", f"/healthz reports the database down ({status})")
     status, headers, body, _r = request("GET", "/ar/programme/committee/?page=1", SECURE)
-    check(status == 503 and headers.get("retry-after") == "30" and 'lang="ar"' in body.decode(),
-          f"a page that needs the database gets the translated 503 page ({status})")
+    check(
+        status == 503 and headers.get("retry-after") == "30" and 'lang="ar"' in body.decode(),
+        f"a page that needs the database gets the translated 503 page ({status})",
+    )
     proxy.start()
     wait_until(lambda: health()[0] == 200, 30, "the portal recovers from the database without a restart")
     status, _headers, _body, _r = request("GET", "/ar/programme/committee/?page=1", SECURE)
@@ -208,8 +220,10 @@ def database_outage(proxy: Proxy) -> None:
 
 
 def redis_start() -> subprocess.Popen:
-    redis = subprocess.Popen(["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "",
-                              "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    redis = subprocess.Popen(
+        ["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", REDIS_PORT), timeout=1):
@@ -226,13 +240,14 @@ def main() -> None:
     proxy.start()
     redis = redis_start()
     environment = {
-        **os.environ, "PORT": str(PORT), "DJANGO_SECRET_KEY": uuid.uuid4().hex * 2,
+        **os.environ,
+        "PORT": str(PORT),
+        "DJANGO_SECRET_KEY": uuid.uuid4().hex * 2,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:{PROXY_PORT}/{DATABASE}",
         "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/1",
         "OPENMUN_VAR_DIR": str(ROOT / "var" / "smoke"),
     }
-    server = subprocess.Popen([str(ROOT / "scripts" / "serve-prod")], cwd=ROOT, env=environment,
-                              start_new_session=True)
+    server = subprocess.Popen([str(ROOT / "scripts" / "serve-prod")], cwd=ROOT, env=environment, start_new_session=True)
     try:
         if wait_until(lambda: health()[0] == 200, 300, "gunicorn starts with production settings"):
             redis = checks(proxy, redis)

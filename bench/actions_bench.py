@@ -44,9 +44,18 @@ def main() -> None:
                 print(json.dumps({"scenario": name, "skipped": f"not installed ({error.name})"}))
                 continue
             seconds = time.perf_counter() - started
-            print(json.dumps({"scenario": name, "done": result["done"], "counted": result["counted"],
-                              "exact": result["done"] == result["counted"], "per_second": result["done"] / seconds}),
-                  flush=True)
+            print(
+                json.dumps(
+                    {
+                        "scenario": name,
+                        "done": result["done"],
+                        "counted": result["counted"],
+                        "exact": result["done"] == result["counted"],
+                        "per_second": result["done"] / seconds,
+                    }
+                ),
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -34,8 +34,12 @@ PAGES = {"home": "/fr/", "project": "/fr/programme/projects/{slug}/"}
 
 
 def wrk(url: str) -> dict:
-    output = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", url],
-                            capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
     def milliseconds(label: str) -> float:
         value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)\b", output).groups()
@@ -45,8 +49,10 @@ def wrk(url: str) -> dict:
     return {
         "requests": int(re.search(r"(\d+) requests in", output).group(1)),
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50_ms": milliseconds("50%"), "p99_ms": milliseconds("99%"),
-        "errors": int(errors.group(1)) if errors else 0, "client": "wrk",
+        "p50_ms": milliseconds("50%"),
+        "p99_ms": milliseconds("99%"),
+        "errors": int(errors.group(1)) if errors else 0,
+        "client": "wrk",
     }
 
 
@@ -79,15 +85,23 @@ def python_client(url: str) -> dict:
     for thread in threads:
         thread.join()
     latencies.sort()
-    return {"requests": len(latencies), "rps": len(latencies) / DURATION, "p50_ms": statistics.median(latencies),
-            "p99_ms": latencies[int(len(latencies) * 0.99) - 1], "errors": errors[0], "client": "python"}
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / DURATION,
+        "p50_ms": statistics.median(latencies),
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1],
+        "errors": errors[0],
+        "client": "python",
+    }
 
 
 def wait_for_server(seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz",
-                                                                   timeout=2) as response:
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2) as response,
+        ):
             if response.status == 200:
                 return
         time.sleep(0.3)
@@ -108,12 +122,28 @@ def main() -> None:
     if redis:
         subprocess.run(["redis-cli", "-n", "9", "flushdb"], capture_output=True, check=False)
     for setting, seconds in (("uncached", "0"), ("cached", "300")):
-        environment = {**os.environ, "OPENMUN_PAGE_CACHE_SECONDS": seconds, "REDIS_URL": redis,
-                       "DJANGO_DEBUG": "false", "OPENMUN_STATIC_MANIFEST": "true", "DJANGO_LOG_LEVEL": "WARNING"}
+        environment = {
+            **os.environ,
+            "OPENMUN_PAGE_CACHE_SECONDS": seconds,
+            "REDIS_URL": redis,
+            "DJANGO_DEBUG": "false",
+            "OPENMUN_STATIC_MANIFEST": "true",
+            "DJANGO_LOG_LEVEL": "WARNING",
+        }
         server = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "gunicorn"), "openmun.wsgi", "--workers", "2", "--bind",
-             f"127.0.0.1:{PORT}", "--log-level", "warning"],
-            cwd=ROOT, env=environment, start_new_session=True,
+            [
+                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                "openmun.wsgi",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{PORT}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=environment,
+            start_new_session=True,
         )
         try:
             wait_for_server()
@@ -123,8 +153,18 @@ def main() -> None:
                 for _ in range(4):
                     urllib.request.urlopen(url, timeout=30).read()
                 figures = load(url)
-                print(json.dumps({"setting": setting, "page": page, "path": path.format(slug=slug),
-                                  "cache": "redis" if redis else "local memory", **figures}), flush=True)
+                print(
+                    json.dumps(
+                        {
+                            "setting": setting,
+                            "page": page,
+                            "path": path.format(slug=slug),
+                            "cache": "redis" if redis else "local memory",
+                            **figures,
+                        }
+                    ),
+                    flush=True,
+                )
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(30)

@@ -60,8 +60,12 @@ def build_budgets(scale: int) -> None:
 
 
 # One builder per app: the data of the pages at 1× (scale=1) and 100× (scale=100).
-DATA_BUILDERS = {"programme": build_programme, "consultations": build_consultations,
-                 "petitions": build_petitions, "budgets": build_budgets}
+DATA_BUILDERS = {
+    "programme": build_programme,
+    "consultations": build_consultations,
+    "petitions": build_petitions,
+    "budgets": build_budgets,
+}
 
 
 class LinkParser(HTMLParser):
@@ -167,13 +171,16 @@ def main() -> None:
     built_s = time.perf_counter() - started
     client = Client()
     if arguments.urls:
-        pages = [{key: row[key] for key in ("language", "view", "url")}
-                 for row in json.loads(Path(arguments.urls).read_text())["pages"]]
+        pages = [
+            {key: row[key] for key in ("language", "view", "url")}
+            for row in json.loads(Path(arguments.urls).read_text())["pages"]
+        ]
     else:
         pages = public_pages(client)
     results = [measure(client, page, timed=not arguments.urls) for page in pages]
-    Path(arguments.out).write_text(json.dumps(
-        {"scale": arguments.scale, "built_s": built_s, "missing": missing, "pages": results}, indent=1))
+    Path(arguments.out).write_text(
+        json.dumps({"scale": arguments.scale, "built_s": built_s, "missing": missing, "pages": results}, indent=1)
+    )
 
 
 if __name__ == "__main__":

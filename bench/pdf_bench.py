@@ -98,14 +98,17 @@ def main() -> None:
         for row in rows:
             print(json.dumps(row))
         return
-    print(f"Programme PDF, {rows[0]['projects']} projects, {os.cpu_count()} CPUs, WeasyPrint "
-          f"{rows[0]['weasyprint']}")
-    print(f"{'lang':<5}{'pages':>6}{'size':>9}{'cold':>9}{'warm':>9}{'cached':>10}"
-          f"{'baseline':>11}{'peak cold':>11}{'peak warm':>11}")
+    print(f"Programme PDF, {rows[0]['projects']} projects, {os.cpu_count()} CPUs, WeasyPrint {rows[0]['weasyprint']}")
+    print(
+        f"{'lang':<5}{'pages':>6}{'size':>9}{'cold':>9}{'warm':>9}{'cached':>10}"
+        f"{'baseline':>11}{'peak cold':>11}{'peak warm':>11}"
+    )
     for row in rows:
-        print(f"{row['language']:<5}{row['pages'] or '?':>6}{row['bytes'] / 1024:>7.0f}kB"
-              f"{row['cold_s']:>8.2f}s{row['warm_s']:>8.2f}s{row['cached_s'] * 1000:>8.1f}ms"
-              f"{row['baseline_mb']:>9.0f}MB{row['cold_peak_mb']:>9.0f}MB{row['warm_peak_mb']:>9.0f}MB")
+        print(
+            f"{row['language']:<5}{row['pages'] or '?':>6}{row['bytes'] / 1024:>7.0f}kB"
+            f"{row['cold_s']:>8.2f}s{row['warm_s']:>8.2f}s{row['cached_s'] * 1000:>8.1f}ms"
+            f"{row['baseline_mb']:>9.0f}MB{row['cold_peak_mb']:>9.0f}MB{row['warm_peak_mb']:>9.0f}MB"
+        )
     print("cold: first render in a fresh process; warm: second render; cached: download from the cache.")
     print("Peak memory is the process's ru_maxrss (baseline: Django and WeasyPrint loaded, before rendering).")
 

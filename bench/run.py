@@ -27,10 +27,17 @@ WORK = ROOT / "var" / "bench"
 PYTHON = sys.executable
 # Production settings but plain HTTP on loopback, local-memory cache unless a step sets REDIS_URL.
 BASE_ENV = {
-    **os.environ, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "bench-only-" + "0123456789abcdef" * 3,
-    "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost", "DJANGO_SECURE_SSL_REDIRECT": "false",
-    "OPENMUN_VAR_DIR": str(WORK), "OPENMUN_STATIC_MANIFEST": "false", "OPENMUN_LOG_FORMAT": "plain",
-    "DJANGO_LOG_LEVEL": "WARNING", "REDIS_URL": "", "PYTHONWARNINGS": "ignore",
+    **os.environ,
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "bench-only-" + "0123456789abcdef" * 3,
+    "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+    "DJANGO_SECURE_SSL_REDIRECT": "false",
+    "OPENMUN_VAR_DIR": str(WORK),
+    "OPENMUN_STATIC_MANIFEST": "false",
+    "OPENMUN_LOG_FORMAT": "plain",
+    "DJANGO_LOG_LEVEL": "WARNING",
+    "REDIS_URL": "",
+    "PYTHONWARNINGS": "ignore",
 }
 
 
@@ -49,8 +56,7 @@ def fresh_database(name: str, *, commune: bool = False, static: bool = False) ->
     if commune:
         run(PYTHON, "manage.py", "load_commune_data", database=name)
     if static:
-        run(PYTHON, "manage.py", "collectstatic", "--noinput", "-v0", database=name,
-            OPENMUN_STATIC_MANIFEST="true")
+        run(PYTHON, "manage.py", "collectstatic", "--noinput", "-v0", database=name, OPENMUN_STATIC_MANIFEST="true")
     return name
 
 
@@ -62,16 +68,19 @@ def machine() -> str:
     cpu = platform.processor() or platform.machine()
     cpuinfo = Path("/proc/cpuinfo")
     if cpuinfo.exists():
-        names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
-                 if line.startswith("model name")]
+        names = [
+            line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if line.startswith("model name")
+        ]
         cpu = names[0] if names else cpu
     memory = ""
     meminfo = Path("/proc/meminfo")
     if meminfo.exists():
         kilobytes = int(meminfo.read_text().split()[1])
         memory = f", {kilobytes / 1024 / 1024:.0f} GiB"
-    return (f"{cpu}, {os.cpu_count()} CPUs{memory}; {platform.freedesktop_os_release().get('PRETTY_NAME', '')}; "
-            f"Python {platform.python_version()}, Django {django.get_version()}, SQLite")
+    return (
+        f"{cpu}, {os.cpu_count()} CPUs{memory}; {platform.freedesktop_os_release().get('PRETTY_NAME', '')}; "
+        f"Python {platform.python_version()}, Django {django.get_version()}, SQLite"
+    )
 
 
 def main() -> None:
@@ -80,11 +89,27 @@ def main() -> None:
     started = datetime.datetime.now()
 
     print("pages: 1× data…", file=sys.stderr)
-    run(PYTHON, "bench/pages_bench.py", "--scale", "1", "--out", str(WORK / "pages-1.json"),
-        database=fresh_database("pages-1.sqlite3"))
+    run(
+        PYTHON,
+        "bench/pages_bench.py",
+        "--scale",
+        "1",
+        "--out",
+        str(WORK / "pages-1.json"),
+        database=fresh_database("pages-1.sqlite3"),
+    )
     print("pages: 100× data (a few minutes)…", file=sys.stderr)
-    run(PYTHON, "bench/pages_bench.py", "--scale", "100", "--urls", str(WORK / "pages-1.json"),
-        "--out", str(WORK / "pages-100.json"), database=fresh_database("pages-100.sqlite3"))
+    run(
+        PYTHON,
+        "bench/pages_bench.py",
+        "--scale",
+        "100",
+        "--urls",
+        str(WORK / "pages-1.json"),
+        "--out",
+        str(WORK / "pages-100.json"),
+        database=fresh_database("pages-100.sqlite3"),
+    )
     small = json.loads((WORK / "pages-1.json").read_text())
     large = json.loads((WORK / "pages-100.json").read_text())
     for missing in small["missing"]:
@@ -92,23 +117,38 @@ def main() -> None:
     for page, scaled in zip(small["pages"], large["pages"], strict=True):
         if page["status"] != 200:
             continue
-        rows.append(("pages", f"{page['language']} {page['view']}",
-                     f"{page['page_ms']:.1f} ms vs {page['bare_ms']:.2f} ms bare (×{page['ratio']:.0f}); "
-                     f"queries {page['queries']} at 1×, {scaled['queries']} at 100×"))
+        rows.append(
+            (
+                "pages",
+                f"{page['language']} {page['view']}",
+                f"{page['page_ms']:.1f} ms vs {page['bare_ms']:.2f} ms bare (×{page['ratio']:.0f}); "
+                f"queries {page['queries']} at 1×, {scaled['queries']} at 100×",
+            )
+        )
 
     print("load: gunicorn, 2 workers…", file=sys.stderr)
     database = fresh_database("load.sqlite3", commune=True, static=True)
     for row in json_lines(run(PYTHON, "bench/load_bench.py", database=database, OPENMUN_STATIC_MANIFEST="true")):
-        rows.append(("load", f"{row['setting']} {row['page']} ({row['cache']}, {row['client']})",
-                     f"{row['rps']:.0f} req/s, median {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms, "
-                     f"{row['requests']} requests, {row['errors']} errors"))
+        rows.append(
+            (
+                "load",
+                f"{row['setting']} {row['page']} ({row['cache']}, {row['client']})",
+                f"{row['rps']:.0f} req/s, median {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms, "
+                f"{row['requests']} requests, {row['errors']} errors",
+            )
+        )
 
     print("PDF…", file=sys.stderr)
     for row in json_lines(run(PYTHON, "bench/pdf_bench.py", "--json", database=database)):
-        rows.append(("PDF", f"programme, {row['language']}",
-                     f"{row['pages'] or '?'} pages, {row['bytes'] / 1024:.0f} kB; cold {row['cold_s']:.2f} s, "
-                     f"warm {row['warm_s']:.2f} s, cached {row['cached_s'] * 1000:.1f} ms; "
-                     f"peak {row['warm_peak_mb']:.0f} MB"))
+        rows.append(
+            (
+                "PDF",
+                f"programme, {row['language']}",
+                f"{row['pages'] or '?'} pages, {row['bytes'] / 1024:.0f} kB; cold {row['cold_s']:.2f} s, "
+                f"warm {row['warm_s']:.2f} s, cached {row['cached_s'] * 1000:.1f} ms; "
+                f"peak {row['warm_peak_mb']:.0f} MB",
+            )
+        )
 
     print("writes…", file=sys.stderr)
     for row in json_lines(run(PYTHON, "bench/actions_bench.py", database=fresh_database("actions.sqlite3"))):
@@ -116,15 +156,21 @@ def main() -> None:
             rows.append(("writes", row["scenario"], f"skipped: {row['skipped']}"))
         else:
             exact = "exact" if row["exact"] else "WRONG COUNT"
-            rows.append(("writes", row["scenario"], f"{row['per_second']:.1f} /s; {row['done']} done, "
-                                                    f"{row['counted']} counted ({exact})"))
+            rows.append(
+                (
+                    "writes",
+                    row["scenario"],
+                    f"{row['per_second']:.1f} /s; {row['done']} done, {row['counted']} counted ({exact})",
+                )
+            )
 
     print(f"openmun benchmarks, {started:%Y-%m-%d %H:%M}, {machine()}")
     widths = [max(len(row[i]) for row in [("benchmark", "subject", "result"), *rows]) for i in range(3)]
     for row in [("benchmark", "subject", "result"), tuple("-" * w for w in widths), *rows]:
         print("| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) + " |")
-    (WORK / "results.json").write_text(json.dumps({"date": started.isoformat(), "machine": machine(),
-                                                   "rows": rows}, indent=1, ensure_ascii=False))
+    (WORK / "results.json").write_text(
+        json.dumps({"date": started.isoformat(), "machine": machine(), "rows": rows}, indent=1, ensure_ascii=False)
+    )
     if shutil.which("wrk") is None:
         print("wrk is not installed: the load was generated by the Python client (scripts/system-deps bench).")
 

@@ -37,8 +37,18 @@ class BudgetYearAdmin(TabbedTranslationAdmin):
     list_filter = ("is_published", "is_demonstration")
     fieldsets = (
         (None, {"fields": ("year", "is_published", "is_demonstration", "population", "introduction", "notes")}),
-        (_("Calendar"), {"fields": ("preparation_starts_on", "adoption_session", "adoption_date",
-                                    "administrative_account_on", "calendar_note")}),
+        (
+            _("Calendar"),
+            {
+                "fields": (
+                    "preparation_starts_on",
+                    "adoption_session",
+                    "adoption_date",
+                    "administrative_account_on",
+                    "calendar_note",
+                )
+            },
+        ),
     )
     inlines = [BudgetLineInline]
     change_form_template = "admin/budgets/budgetyear/change_form.html"
@@ -53,14 +63,26 @@ class BudgetYearAdmin(TabbedTranslationAdmin):
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         return [
-            path("import-template.xlsx", self.admin_site.admin_view(self.template_xlsx),
-                 name="{}_{}_template_xlsx".format(*info)),
-            path("<path:object_id>/import/", self.admin_site.admin_view(self.import_view),
-                 name="{}_{}_import".format(*info)),
-            path("<path:object_id>/export.csv", self.admin_site.admin_view(self.export_csv),
-                 name="{}_{}_export_csv".format(*info)),
-            path("<path:object_id>/export.xlsx", self.admin_site.admin_view(self.export_xlsx),
-                 name="{}_{}_export_xlsx".format(*info)),
+            path(
+                "import-template.xlsx",
+                self.admin_site.admin_view(self.template_xlsx),
+                name="{}_{}_template_xlsx".format(*info),
+            ),
+            path(
+                "<path:object_id>/import/",
+                self.admin_site.admin_view(self.import_view),
+                name="{}_{}_import".format(*info),
+            ),
+            path(
+                "<path:object_id>/export.csv",
+                self.admin_site.admin_view(self.export_csv),
+                name="{}_{}_export_csv".format(*info),
+            ),
+            path(
+                "<path:object_id>/export.xlsx",
+                self.admin_site.admin_view(self.export_xlsx),
+                name="{}_{}_export_xlsx".format(*info),
+            ),
             *super().get_urls(),
         ]
 
@@ -68,8 +90,11 @@ class BudgetYearAdmin(TabbedTranslationAdmin):
         budget_year = self.get_object(request, object_id)
         if budget_year is None:
             raise Http404("No such budget year.")
-        allowed = self.has_change_permission(request, budget_year) if change else self.has_view_permission(
-            request, budget_year)
+        allowed = (
+            self.has_change_permission(request, budget_year)
+            if change
+            else self.has_view_permission(request, budget_year)
+        )
         if not allowed:
             raise PermissionDenied
         return budget_year
@@ -81,8 +106,11 @@ class BudgetYearAdmin(TabbedTranslationAdmin):
 
     def export_csv(self, request, object_id):
         budget_year = self.year_or_404(request, object_id, change=False)
-        return self.file_response(imports.csv_bytes(imports.export_rows(budget_year)),
-                                  filename=f"budget-{budget_year.year}.csv", content_type="text/csv; charset=utf-8")
+        return self.file_response(
+            imports.csv_bytes(imports.export_rows(budget_year)),
+            filename=f"budget-{budget_year.year}.csv",
+            content_type="text/csv; charset=utf-8",
+        )
 
     def export_xlsx(self, request, object_id):
         budget_year = self.year_or_404(request, object_id, change=False)
@@ -110,22 +138,35 @@ class BudgetYearAdmin(TabbedTranslationAdmin):
             parsed = imports.table_parse(table)
             if parsed.is_valid:
                 try:
-                    count = services.budget_year_import(budget_year=budget_year, lines=parsed.lines,
-                                                        acting_user=request.user)
+                    count = services.budget_year_import(
+                        budget_year=budget_year, lines=parsed.lines, acting_user=request.user
+                    )
                 except ValidationError as error:
                     messages.error(request, " ".join(error.messages))
                 else:
-                    messages.success(request, ngettext("%(count)d budget line imported for %(year)s.",
-                                                       "%(count)d budget lines imported for %(year)s.", count)
-                                     % {"count": count, "year": budget_year.year})
+                    messages.success(
+                        request,
+                        ngettext(
+                            "%(count)d budget line imported for %(year)s.",
+                            "%(count)d budget lines imported for %(year)s.",
+                            count,
+                        )
+                        % {"count": count, "year": budget_year.year},
+                    )
                     return redirect(change_url)
         elif request.method == "POST":
             form = BudgetFileForm(request.POST, request.FILES)
             if form.is_valid():
                 upload = form.cleaned_data["file"]
                 if upload.size > imports.MAX_BYTES:
-                    parsed = imports.ParsedFile(rows=[], table=[], errors=[
-                        gettext("The file is larger than %(size)d MB.") % {"size": imports.MAX_BYTES // 1024 // 1024}])
+                    parsed = imports.ParsedFile(
+                        rows=[],
+                        table=[],
+                        errors=[
+                            gettext("The file is larger than %(size)d MB.")
+                            % {"size": imports.MAX_BYTES // 1024 // 1024}
+                        ],
+                    )
                 else:
                     parsed = imports.file_parse(upload.name, upload.read())
         context = {
@@ -141,7 +182,8 @@ class BudgetYearAdmin(TabbedTranslationAdmin):
             "existing_count": budget_year.lines.count(),
             "change_url": change_url,
             "signed_table": signing.dumps(parsed.table, salt=IMPORT_SALT, compress=True)
-            if parsed is not None and parsed.is_valid else "",
+            if parsed is not None and parsed.is_valid
+            else "",
             "totals": self.preview_totals(parsed) if parsed is not None and parsed.is_valid else [],
         }
         return TemplateResponse(request, "admin/budgets/budgetyear/import.html", context)
@@ -152,8 +194,14 @@ class BudgetYearAdmin(TabbedTranslationAdmin):
         for part in models.BudgetLine.Part:
             for direction in models.BudgetLine.Direction:
                 lines = [line for line in parsed.lines if line.part == part and line.direction == direction]
-                rows.append({"part": part.label, "direction": direction.label, "count": len(lines),
-                             "adopted": amount_sum(lines)})
+                rows.append(
+                    {
+                        "part": part.label,
+                        "direction": direction.label,
+                        "count": len(lines),
+                        "adopted": amount_sum(lines),
+                    }
+                )
         return rows
 
 
@@ -168,17 +216,24 @@ class GlossaryTermAdmin(TabbedTranslationAdmin):
 class PhaseFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
-        phases = [form.cleaned_data for form in self.forms
-                  if form.cleaned_data and not form.cleaned_data.get("DELETE")
-                  and form.cleaned_data.get("starts_on") and form.cleaned_data.get("ends_on")]
+        phases = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("starts_on")
+            and form.cleaned_data.get("ends_on")
+        ]
         phases.sort(key=lambda phase: phase["starts_on"])
         for earlier, later in pairwise(phases):
             if later["starts_on"] <= earlier["ends_on"]:
                 raise ValidationError(
                     _("The phases “%(first)s” and “%(second)s” overlap: a phase starts after the previous one ends."),
                     code="overlap",
-                    params={"first": models.Phase.Kind(earlier["kind"]).label,
-                            "second": models.Phase.Kind(later["kind"]).label},
+                    params={
+                        "first": models.Phase.Kind(earlier["kind"]).label,
+                        "second": models.Phase.Kind(later["kind"]).label,
+                    },
                 )
 
 
@@ -208,8 +263,11 @@ class CycleAdmin(TabbedTranslationAdmin):
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         return [
-            path("<path:object_id>/paper-ballot/", self.admin_site.admin_view(self.paper_ballot_view),
-                 name="{}_{}_paper_ballot".format(*info)),
+            path(
+                "<path:object_id>/paper-ballot/",
+                self.admin_site.admin_view(self.paper_ballot_view),
+                name="{}_{}_paper_ballot".format(*info),
+            ),
             *super().get_urls(),
         ]
 
@@ -225,14 +283,17 @@ class CycleAdmin(TabbedTranslationAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 ballot = services.ballot_record_paper(
-                    cycle=cycle, reference=form.cleaned_data["reference"],
-                    proposals=list(form.cleaned_data["proposals"]), acting_user=request.user,
+                    cycle=cycle,
+                    reference=form.cleaned_data["reference"],
+                    proposals=list(form.cleaned_data["proposals"]),
+                    acting_user=request.user,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, gettext("The paper ballot %(number)s is entered.")
-                                 % {"number": ballot.paper_reference})
+                messages.success(
+                    request, gettext("The paper ballot %(number)s is entered.") % {"number": ballot.paper_reference}
+                )
                 return redirect(request.path)
         context = {
             **self.admin_site.each_context(request),
@@ -254,9 +315,10 @@ class ProposalAdminForm(forms.ModelForm):
         if self.instance.pk and {"eligibility", "revised_cost"} & set(self.changed_data):
             try:
                 services.proposal_review_check(
-                    proposal=self.instance, cycle=models.Cycle.objects.prefetch_related("phases").get(
-                        pk=self.instance.cycle_id),
-                    eligibility=cleaned_data.get("eligibility"), revised_cost=cleaned_data.get("revised_cost"),
+                    proposal=self.instance,
+                    cycle=models.Cycle.objects.prefetch_related("phases").get(pk=self.instance.cycle_id),
+                    eligibility=cleaned_data.get("eligibility"),
+                    revised_cost=cleaned_data.get("revised_cost"),
                 )
             except ValidationError as error:
                 self.add_error(None, error)
@@ -272,8 +334,17 @@ class ProposalUpdateInline(TranslationStackedInline):
 class ProposalAdmin(ModeratedAdmin, TabbedTranslationAdmin):
     form = ProposalAdminForm
     actions = ["publish_selected", "hide_selected"]
-    list_display = ("__str__", "cycle", "neighbourhood", "estimated_cost", "status", "report_count", "eligibility",
-                    "revised_cost", "created_at")
+    list_display = (
+        "__str__",
+        "cycle",
+        "neighbourhood",
+        "estimated_cost",
+        "status",
+        "report_count",
+        "eligibility",
+        "revised_cost",
+        "created_at",
+    )
     list_filter = ("status", "eligibility", "cycle", "progress_status")
     search_fields = ("title", "description", "neighbourhood")
     list_select_related = ("cycle",)
@@ -283,12 +354,20 @@ class ProposalAdmin(ModeratedAdmin, TabbedTranslationAdmin):
         (None, {"fields": citizen_fields}),
         (_("Contact details (never published)"), {"fields": ("display_name", "email")}),
         (_("Moderation"), {"fields": ModeratedAdmin.moderation_fields}),
-        (_("Technical review"), {"fields": ("eligibility", "eligibility_reason", "revised_cost", "reviewed_at",
-                                            "reviewed_by")}),
+        (
+            _("Technical review"),
+            {"fields": ("eligibility", "eligibility_reason", "revised_cost", "reviewed_at", "reviewed_by")},
+        ),
         (_("Implementation"), {"fields": ("progress_status", "progress")}),
     )
-    readonly_fields = (*citizen_fields, "display_name", "email", *ModeratedAdmin.moderation_fields, "reviewed_at",
-                       "reviewed_by")
+    readonly_fields = (
+        *citizen_fields,
+        "display_name",
+        "email",
+        *ModeratedAdmin.moderation_fields,
+        "reviewed_at",
+        "reviewed_by",
+    )
     inlines = [ProposalUpdateInline]
 
     def has_add_permission(self, request):
@@ -299,7 +378,9 @@ class ProposalAdmin(ModeratedAdmin, TabbedTranslationAdmin):
         review_fields = {"eligibility", "revised_cost", *(f"eligibility_reason_{code}" for code in ("ar", "fr"))}
         if review_fields & set(form.changed_data):
             services.proposal_review(
-                proposal=obj, eligibility=obj.eligibility, revised_cost=obj.revised_cost,
+                proposal=obj,
+                eligibility=obj.eligibility,
+                revised_cost=obj.revised_cost,
                 reasons={code: getattr(obj, f"eligibility_reason_{code}") or "" for code in ("ar", "fr")},
                 acting_user=request.user,
             )

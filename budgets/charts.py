@@ -70,8 +70,9 @@ class Chart:
 Item = tuple[str, str, str, Decimal, Decimal | None]
 
 
-def chart_build(*, slug: str, title: str, label_heading: str, items: list[Item], rtl: bool,
-                breakdown: bool = True) -> Chart:
+def chart_build(
+    *, slug: str, title: str, label_heading: str, items: list[Item], rtl: bool, breakdown: bool = True
+) -> Chart:
     """Return a bar chart of (key, label, note, amount, executed) items.
 
     A breakdown (the parts of one whole) is sorted largest first, with each bar's share; otherwise the bars
@@ -81,15 +82,31 @@ def chart_build(*, slug: str, title: str, label_heading: str, items: list[Item],
         items = sorted(items, key=lambda item: item[3], reverse=True)
     total = sum((item[3] for item in items), Decimal(0))
     executed_values = [item[4] for item in items]
-    total_executed = (sum(executed_values, Decimal(0))
-                      if items and all(value is not None for value in executed_values) else None)
-    scale = max([item[3] for item in items] + [value for value in executed_values if value is not None],
-                default=Decimal(0))
+    total_executed = (
+        sum(executed_values, Decimal(0)) if items and all(value is not None for value in executed_values) else None
+    )
+    scale = max(
+        [item[3] for item in items] + [value for value in executed_values if value is not None], default=Decimal(0)
+    )
     bars = [
-        Bar(key=key, label=label, note=note, amount=amount, share=share_percent(amount, total), executed=executed,
+        Bar(
+            key=key,
+            label=label,
+            note=note,
+            amount=amount,
+            share=share_percent(amount, total),
+            executed=executed,
             bar=geometry(amount, scale, rtl=rtl),
-            executed_bar=None if executed is None else geometry(executed, scale, rtl=rtl))
+            executed_bar=None if executed is None else geometry(executed, scale, rtl=rtl),
+        )
         for key, label, note, amount, executed in items
     ]
-    return Chart(slug=slug, title=title, label_heading=label_heading, bars=bars, total=total,
-                 total_executed=total_executed, is_breakdown=breakdown)
+    return Chart(
+        slug=slug,
+        title=title,
+        label_heading=label_heading,
+        bars=bars,
+        total=total,
+        total_executed=total_executed,
+        is_breakdown=breakdown,
+    )

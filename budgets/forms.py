@@ -26,8 +26,13 @@ class ProposalForm(ConsentMixin, HoneypotMixin, forms.ModelForm):
     class Meta:
         model = Proposal
         fields = ["title", "description", "neighbourhood", "estimated_cost", "display_name", "email"]
-        field_classes = {"title": PlainTextField, "description": PlainTextField, "neighbourhood": PlainTextField,
-                         "display_name": PlainTextField, "estimated_cost": AmountField}
+        field_classes = {
+            "title": PlainTextField,
+            "description": PlainTextField,
+            "neighbourhood": PlainTextField,
+            "display_name": PlainTextField,
+            "estimated_cost": AmountField,
+        }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 8}),
             # A plain text box: a number spinner is awkward with grouped digits and a decimal comma.
@@ -42,9 +47,12 @@ class ProposalForm(ConsentMixin, HoneypotMixin, forms.ModelForm):
 
 class VoterForm(HoneypotMixin, forms.Form):
     email = forms.EmailField(
-        label=_("Your e-mail address"), max_length=254,
-        help_text=_("We send you a link that opens your ballot. The address is not kept: only a fingerprint of it, "
-                    "so that each address votes once."),
+        label=_("Your e-mail address"),
+        max_length=254,
+        help_text=_(
+            "We send you a link that opens your ballot. The address is not kept: only a fingerprint of it, "
+            "so that each address votes once."
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
     )
 
@@ -58,7 +66,9 @@ class BallotForm(forms.Form):
     """The voter's choice among the eligible proposals; the envelope rule is the service's."""
 
     proposals = ProposalChoiceField(
-        label=_("Your choice of proposals"), queryset=Proposal.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label=_("Your choice of proposals"),
+        queryset=Proposal.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one proposal.")},
     )
 
@@ -70,7 +80,8 @@ class BallotForm(forms.Form):
 class PaperBallotForm(forms.Form):
     reference = PlainTextField(label=_("Paper ballot number"), max_length=40)
     proposals = ProposalChoiceField(
-        label=_("Proposals chosen on the ballot"), queryset=Proposal.objects.none(),
+        label=_("Proposals chosen on the ballot"),
+        queryset=Proposal.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -83,6 +94,7 @@ class BudgetFileForm(forms.Form):
     file = forms.FileField(
         label=_("Budget file (CSV or XLSX)"),
         help_text=_("One row per category, with the columns of the template. CSV files must be in UTF-8."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv,"
-                                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
     )

@@ -24,8 +24,17 @@ from budgets.models import BudgetLine, BudgetYear
 from openmun.templatetags.openmun import group_digits
 from openmun.text import fold
 
-COLUMNS = ("part", "direction", "code", "label_ar", "label_fr", "explanation_ar", "explanation_fr", "adopted",
-           "executed")
+COLUMNS = (
+    "part",
+    "direction",
+    "code",
+    "label_ar",
+    "label_fr",
+    "explanation_ar",
+    "explanation_fr",
+    "adopted",
+    "executed",
+)
 REQUIRED_COLUMNS = ("part", "direction", "code", "label_ar", "adopted")
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
@@ -104,20 +113,25 @@ class ParsedFile:
 def csv_decode(content: bytes) -> str:
     """Return the text of a CSV file in UTF-8, with or without a byte-order mark; explain any other encoding."""
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise BudgetFileError(_("The file is encoded in UTF-16 (“Unicode text”). Save it as “CSV UTF-8” and import "
-                                "it again."))
+        raise BudgetFileError(
+            _("The file is encoded in UTF-16 (“Unicode text”). Save it as “CSV UTF-8” and import it again.")
+        )
     if content.startswith(codecs.BOM_UTF8):
-        content = content[len(codecs.BOM_UTF8):]
+        content = content[len(codecs.BOM_UTF8) :]
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError as error:
         line = content[: error.start].count(b"\n") + 1
         if encoding_guess(content) == "windows-1256":
-            message = _("The file is not in UTF-8: it looks like Windows-1256 (Arabic Windows), from line %(line)d. "
-                        "Save it as “CSV UTF-8” and import it again.")
+            message = _(
+                "The file is not in UTF-8: it looks like Windows-1256 (Arabic Windows), from line %(line)d. "
+                "Save it as “CSV UTF-8” and import it again."
+            )
         else:
-            message = _("The file is not in UTF-8: it looks like Latin-1 (Windows-1252), from line %(line)d. "
-                        "Save it as “CSV UTF-8” and import it again.")
+            message = _(
+                "The file is not in UTF-8: it looks like Latin-1 (Windows-1252), from line %(line)d. "
+                "Save it as “CSV UTF-8” and import it again."
+            )
         raise BudgetFileError(message % {"line": line}) from None
 
 
@@ -213,8 +227,10 @@ def amount_parse(text: str) -> Decimal:
         raise ValueError(_("“%(value)s” is not an amount.") % {"value": text})
     integer, _sep, decimals = value.partition(".")
     if len(decimals) > 2:
-        raise ValueError(_("“%(value)s” has more than two decimals. Separate thousands with spaces, not with a comma "
-                           "or a point.") % {"value": text})
+        raise ValueError(
+            _("“%(value)s” has more than two decimals. Separate thousands with spaces, not with a comma or a point.")
+            % {"value": text}
+        )
     if len(integer.lstrip("0")) > MAX_INTEGER_DIGITS:
         raise ValueError(_("“%(value)s” is too large.") % {"value": text})
     try:
@@ -248,15 +264,18 @@ def header_read(header: list[str]) -> dict[str, int]:
         if not name:
             continue
         if name not in COLUMNS:
-            raise BudgetFileError(_("Unknown column “%(name)s”. The columns are: %(columns)s.")
-                                  % {"name": name[:40], "columns": ", ".join(COLUMNS)})
+            raise BudgetFileError(
+                _("Unknown column “%(name)s”. The columns are: %(columns)s.")
+                % {"name": name[:40], "columns": ", ".join(COLUMNS)}
+            )
         if name in positions:
             raise BudgetFileError(_("The column “%(name)s” appears twice.") % {"name": name})
         positions[name] = index
     missing = [name for name in REQUIRED_COLUMNS if name not in positions]
     if missing:
-        raise BudgetFileError(_("The first row must name the columns; missing: %(columns)s.")
-                              % {"columns": ", ".join(missing)})
+        raise BudgetFileError(
+            _("The first row must name the columns; missing: %(columns)s.") % {"columns": ", ".join(missing)}
+        )
     return positions
 
 
@@ -272,8 +291,11 @@ def row_read(number: int, cells: dict[str, str], seen: dict[tuple[str, str, str]
     elif not cells["part"] and not row.is_total:
         row.errors.append(_("The part is missing: write operating or equipment."))
     if direction is None:
-        row.errors.append(_("Direction “%(value)s”: write revenue or expenditure.") % {"value": cells["direction"][:40]}
-                          if cells["direction"] else _("The direction is missing: write revenue or expenditure."))
+        row.errors.append(
+            _("Direction “%(value)s”: write revenue or expenditure.") % {"value": cells["direction"][:40]}
+            if cells["direction"]
+            else _("The direction is missing: write revenue or expenditure.")
+        )
     try:
         adopted = amount_parse(cells["adopted"])
     except ValueError as error:
@@ -290,28 +312,37 @@ def row_read(number: int, cells: dict[str, str], seen: dict[tuple[str, str, str]
     if not code:
         row.errors.append(_("The category code is missing."))
     elif len(code) > BudgetLine._meta.get_field("code").max_length:
-        row.errors.append(_("The category code is longer than %(count)d characters.")
-                          % {"count": BudgetLine._meta.get_field("code").max_length})
+        row.errors.append(
+            _("The category code is longer than %(count)d characters.")
+            % {"count": BudgetLine._meta.get_field("code").max_length}
+        )
     if not cells["label_ar"]:
         row.errors.append(_("The label in Arabic is missing."))
     for name in ("label_ar", "label_fr"):
         if len(cells[name]) > BudgetLine._meta.get_field("label").max_length:
-            row.errors.append(_("The label is longer than %(count)d characters.")
-                              % {"count": BudgetLine._meta.get_field("label").max_length})
+            row.errors.append(
+                _("The label is longer than %(count)d characters.")
+                % {"count": BudgetLine._meta.get_field("label").max_length}
+            )
             break
     if part and direction and code:
         key = (part, direction, code)
         if key in seen:
-            row.errors.append(_("The code %(code)s appears twice in this part and direction (row %(row)d).")
-                              % {"code": code, "row": seen[key]})
+            row.errors.append(
+                _("The code %(code)s appears twice in this part and direction (row %(row)d).")
+                % {"code": code, "row": seen[key]}
+            )
         else:
             seen[key] = number
     if not row.errors:
         row.line = ParsedLine(
-            part=part, direction=direction, code=code,
+            part=part,
+            direction=direction,
+            code=code,
             labels={"ar": cells["label_ar"], "fr": cells["label_fr"]},
             explanations={"ar": cells["explanation_ar"], "fr": cells["explanation_fr"]},
-            adopted=adopted, executed=executed,
+            adopted=adopted,
+            executed=executed,
         )
     return row
 
@@ -327,13 +358,20 @@ def totals_check(rows: list[Row]) -> None:
         totalled = [line for line in lines if line.direction == direction and (part is None or line.part == part)]
         checks = [("adopted", amount_parse(row.cells["adopted"]), sum((line.adopted for line in totalled), Decimal(0)))]
         if row.cells["executed"]:
-            checks.append(("executed", amount_parse(row.cells["executed"]),
-                           sum((line.executed or Decimal(0) for line in totalled), Decimal(0))))
+            checks.append(
+                (
+                    "executed",
+                    amount_parse(row.cells["executed"]),
+                    sum((line.executed or Decimal(0) for line in totalled), Decimal(0)),
+                )
+            )
         for column, stated, computed in checks:
             if stated != computed:
                 row.errors.append(
-                    _("This total row says %(stated)s DH (%(column)s) but the lines add up to %(computed)s DH. The "
-                      "portal computes the totals: correct the lines, or remove this row.")
+                    _(
+                        "This total row says %(stated)s DH (%(column)s) but the lines add up to %(computed)s DH. The "
+                        "portal computes the totals: correct the lines, or remove this row."
+                    )
                     % {"stated": group_digits(stated, 2), "computed": group_digits(computed, 2), "column": column}
                 )
 
@@ -359,8 +397,10 @@ def table_parse(table: list[list[str]]) -> ParsedFile:
     for number, values in enumerate(rows[1:], start=2):
         if not any(values):
             continue
-        cells = {name: (values[positions[name]] if name in positions and positions[name] < len(values) else "")
-                 for name in COLUMNS}
+        cells = {
+            name: (values[positions[name]] if name in positions and positions[name] < len(values) else "")
+            for name in COLUMNS
+        }
         parsed.rows.append(row_read(number, cells, seen))
     totals_check(parsed.rows)
     if not parsed.lines and not parsed.error_count:
@@ -384,9 +424,17 @@ def export_rows(budget_year: BudgetYear) -> Iterable[list[object]]:
     """Return a year's lines in the import format, the header first; amounts as numbers with a decimal point."""
     yield list(COLUMNS)
     for line in budget_year.lines.all():
-        yield [line.part, line.direction, line.code, line.label_ar or "", line.label_fr or "",
-               line.explanation_ar or "", line.explanation_fr or "", line.adopted,
-               "" if line.executed is None else line.executed]
+        yield [
+            line.part,
+            line.direction,
+            line.code,
+            line.label_ar or "",
+            line.label_fr or "",
+            line.explanation_ar or "",
+            line.explanation_fr or "",
+            line.adopted,
+            "" if line.executed is None else line.executed,
+        ]
 
 
 def csv_bytes(rows: Iterable[list[object]]) -> bytes:
@@ -394,9 +442,9 @@ def csv_bytes(rows: Iterable[list[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in rows:
-        writer.writerow([
-            "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value for value in row
-        ])
+        writer.writerow(
+            ["'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value for value in row]
+        )
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
 
 

@@ -20,11 +20,17 @@ def booklet_pdf_render(*, year: int, language: str) -> bytes:
         budget_year = data["budget_year"]
         title = _("Citizen budget %(year)s") % {"year": budget_year.year}
         # Every page says it when the figures are invented, in the running header.
-        header_end = (_("Demonstration data: these figures are not the commune's")
-                      if budget_year.is_demonstration else title)
-    return document_render("budgets/pdf/booklet.html", {**data, "title": title}, language=language,
-                           title=f"the citizen budget {year} ({language})", header_end=header_end,
-                           footer_start=title)
+        header_end = (
+            _("Demonstration data: these figures are not the commune's") if budget_year.is_demonstration else title
+        )
+    return document_render(
+        "budgets/pdf/booklet.html",
+        {**data, "title": title},
+        language=language,
+        title=f"the citizen budget {year} ({language})",
+        header_end=header_end,
+        footer_start=title,
+    )
 
 
 def booklet_pdf_get(*, year: int, language: str) -> PdfFile:

@@ -106,10 +106,16 @@ def figures_compute(lines: list[BudgetLine], *, population: int | None) -> Figur
     for part in Part:
         revenue = [line for line in by_direction[Direction.REVENUE] if line.part == part]
         expenditure = [line for line in by_direction[Direction.EXPENDITURE] if line.part == part]
-        parts.append(PartFigures(
-            part=part.value, label=part.label, revenue=amount_sum(revenue), expenditure=amount_sum(expenditure),
-            revenue_executed=executed_sum(revenue), expenditure_executed=executed_sum(expenditure),
-        ))
+        parts.append(
+            PartFigures(
+                part=part.value,
+                label=part.label,
+                revenue=amount_sum(revenue),
+                expenditure=amount_sum(expenditure),
+                revenue_executed=executed_sum(revenue),
+                expenditure_executed=executed_sum(expenditure),
+            )
+        )
     return Figures(
         revenue=amount_sum(by_direction[Direction.REVENUE]),
         expenditure=amount_sum(by_direction[Direction.EXPENDITURE]),
@@ -177,15 +183,32 @@ def year_list_data() -> dict:
     by_year = {budget_year.year: budget_year for budget_year in years}
     summaries = []
     for budget_year in years:
-        figures = figures_compute(list(budget_year.lines.all()),
-                                  population=population_of(budget_year, commune and commune.population))
-        summaries.append(YearSummary(budget_year=budget_year, figures=figures,
-                                     change=change_compute(figures, by_year.get(budget_year.year - 1))))
+        figures = figures_compute(
+            list(budget_year.lines.all()), population=population_of(budget_year, commune and commune.population)
+        )
+        summaries.append(
+            YearSummary(
+                budget_year=budget_year,
+                figures=figures,
+                change=change_compute(figures, by_year.get(budget_year.year - 1)),
+            )
+        )
     chart = chart_build(
-        slug="years", title=_("Adopted expenditure by year"), label_heading=_("Year"),
-        items=[(str(s.budget_year.year), str(s.budget_year.year), "", s.figures.expenditure,
-                s.figures.expenditure_executed) for s in reversed(summaries)],
-        rtl=get_language_bidi(), breakdown=False,
+        slug="years",
+        title=_("Adopted expenditure by year"),
+        label_heading=_("Year"),
+        items=[
+            (
+                str(s.budget_year.year),
+                str(s.budget_year.year),
+                "",
+                s.figures.expenditure,
+                s.figures.expenditure_executed,
+            )
+            for s in reversed(summaries)
+        ],
+        rtl=get_language_bidi(),
+        breakdown=False,
     )
     return {
         "summaries": summaries,
@@ -199,24 +222,61 @@ def line_charts(lines: list[BudgetLine], figures: Figures, *, rtl: bool) -> list
     part_labels = {part.value: part.label for part in Part}
 
     def items(direction: str) -> list:
-        return [(f"{line.part}-{line.code}", line.label,
-                 _("%(part)s part · code %(code)s") % {"part": part_labels[line.part], "code": line.code},
-                 line.adopted, line.executed)
-                for line in lines if line.direction == direction]
+        return [
+            (
+                f"{line.part}-{line.code}",
+                line.label,
+                _("%(part)s part · code %(code)s") % {"part": part_labels[line.part], "code": line.code},
+                line.adopted,
+                line.executed,
+            )
+            for line in lines
+            if line.direction == direction
+        ]
 
     parts = []
     for part in figures.parts:
-        parts.append((f"{part.part}-revenue", capfirst(_("%(part)s: revenue") % {"part": part.label}), "",
-                      part.revenue, part.revenue_executed))
-        parts.append((f"{part.part}-expenditure", capfirst(_("%(part)s: expenditure") % {"part": part.label}), "",
-                      part.expenditure, part.expenditure_executed))
+        parts.append(
+            (
+                f"{part.part}-revenue",
+                capfirst(_("%(part)s: revenue") % {"part": part.label}),
+                "",
+                part.revenue,
+                part.revenue_executed,
+            )
+        )
+        parts.append(
+            (
+                f"{part.part}-expenditure",
+                capfirst(_("%(part)s: expenditure") % {"part": part.label}),
+                "",
+                part.expenditure,
+                part.expenditure_executed,
+            )
+        )
     return [
-        chart_build(slug="revenue", title=_("Where the money comes from: revenue by category"),
-                    label_heading=_("Category"), items=items(Direction.REVENUE), rtl=rtl),
-        chart_build(slug="expenditure", title=_("Where the money goes: expenditure by category"),
-                    label_heading=_("Category"), items=items(Direction.EXPENDITURE), rtl=rtl),
-        chart_build(slug="parts", title=_("Revenue and expenditure of each part"), label_heading=_("Part"), items=parts,
-                    rtl=rtl, breakdown=False),
+        chart_build(
+            slug="revenue",
+            title=_("Where the money comes from: revenue by category"),
+            label_heading=_("Category"),
+            items=items(Direction.REVENUE),
+            rtl=rtl,
+        ),
+        chart_build(
+            slug="expenditure",
+            title=_("Where the money goes: expenditure by category"),
+            label_heading=_("Category"),
+            items=items(Direction.EXPENDITURE),
+            rtl=rtl,
+        ),
+        chart_build(
+            slug="parts",
+            title=_("Revenue and expenditure of each part"),
+            label_heading=_("Part"),
+            items=parts,
+            rtl=rtl,
+            breakdown=False,
+        ),
     ]
 
 
@@ -245,26 +305,58 @@ def calendar_build(budget_year: BudgetYear, *, today: datetime.date) -> list[Cal
     """Return the four steps of a year's budget: preparation, vote, execution and administrative account."""
     preparation_end = budget_year.adoption_date - datetime.timedelta(days=1) if budget_year.adoption_date else None
     steps = [
-        ("preparation", _("Preparation"),
-         _("The president of the council prepares the draft budget with the commune's services, from the needs "
-           "of the year to come and the expected revenue."),
-         budget_year.preparation_starts_on, preparation_end, ""),
-        ("vote", _("Vote at the October session"),
-         _("The council debates and votes the budget at its ordinary session of October, before the year starts; "
-           "it then goes to the supervising authority for approval."),
-         budget_year.adoption_date, budget_year.adoption_date, budget_year.adoption_session),
-        ("execution", _("Execution"),
-         _("From January to December the commune collects the revenue and spends within the adopted amounts."),
-         budget_year.execution_starts_on, budget_year.execution_ends_on, ""),
-        ("account", _("Administrative account"),
-         _("After the year closes, the council examines the administrative account: what was actually collected "
-           "and spent."),
-         budget_year.administrative_account_on, budget_year.administrative_account_on,
-         "" if budget_year.administrative_account_on else _("Date not known yet.")),
+        (
+            "preparation",
+            _("Preparation"),
+            _(
+                "The president of the council prepares the draft budget with the commune's services, from the needs "
+                "of the year to come and the expected revenue."
+            ),
+            budget_year.preparation_starts_on,
+            preparation_end,
+            "",
+        ),
+        (
+            "vote",
+            _("Vote at the October session"),
+            _(
+                "The council debates and votes the budget at its ordinary session of October, before the year starts; "
+                "it then goes to the supervising authority for approval."
+            ),
+            budget_year.adoption_date,
+            budget_year.adoption_date,
+            budget_year.adoption_session,
+        ),
+        (
+            "execution",
+            _("Execution"),
+            _("From January to December the commune collects the revenue and spends within the adopted amounts."),
+            budget_year.execution_starts_on,
+            budget_year.execution_ends_on,
+            "",
+        ),
+        (
+            "account",
+            _("Administrative account"),
+            _(
+                "After the year closes, the council examines the administrative account: what was actually collected "
+                "and spent."
+            ),
+            budget_year.administrative_account_on,
+            budget_year.administrative_account_on,
+            "" if budget_year.administrative_account_on else _("Date not known yet."),
+        ),
     ]
     return [
-        CalendarStep(key=key, title=title, description=description, starts_on=start, ends_on=end, note=note,
-                     state=step_state(start, end, today))
+        CalendarStep(
+            key=key,
+            title=title,
+            description=description,
+            starts_on=start,
+            ends_on=end,
+            note=note,
+            state=step_state(start, end, today),
+        )
         for key, title, description, start, end, note in steps
     ]
 
@@ -272,9 +364,13 @@ def calendar_build(budget_year: BudgetYear, *, today: datetime.date) -> list[Cal
 def year_get(year: int) -> BudgetYear:
     """Return a published year with its lines, or raise Http404."""
     try:
-        return BudgetYear.objects.published().prefetch_related(
-            Prefetch("lines", queryset=BudgetLine.objects.order_by("part", "direction", "position", "code"))
-        ).get(year=year)
+        return (
+            BudgetYear.objects.published()
+            .prefetch_related(
+                Prefetch("lines", queryset=BudgetLine.objects.order_by("part", "direction", "position", "code"))
+            )
+            .get(year=year)
+        )
     except BudgetYear.DoesNotExist:
         raise Http404("No such budget year.") from None
 
@@ -288,9 +384,13 @@ def year_detail_data(year: int) -> dict:
     previous = BudgetYear.objects.published().filter(year=year - 1).prefetch_related("lines").first()
     years = list(BudgetYear.objects.published().order_by("year").values_list("year", flat=True))
     sections = [
-        {"part": part, "direction": direction,
-         "lines": [line for line in lines if line.part == part and line.direction == direction]}
-        for part in Part for direction in Direction
+        {
+            "part": part,
+            "direction": direction,
+            "lines": [line for line in lines if line.part == part and line.direction == direction],
+        }
+        for part in Part
+        for direction in Direction
     ]
     return {
         "budget_year": budget_year,
@@ -322,8 +422,11 @@ def cycles_for_listing():
 def cycle_list_data() -> dict:
     """Return the published cycles of the participatory budget."""
     cycles = list(cycles_for_listing())
-    return {"cycles": cycles, "has_demonstration": any(cycle.is_demonstration for cycle in cycles),
-            "today": timezone.localdate()}
+    return {
+        "cycles": cycles,
+        "has_demonstration": any(cycle.is_demonstration for cycle in cycles),
+        "today": timezone.localdate(),
+    }
 
 
 def cycle_get(slug: str) -> Cycle:
@@ -379,9 +482,15 @@ def results_compute(cycle: Cycle, proposals: list[Proposal], *, ballot_count: in
         wins = proposal.vote_count > 0 and spent + proposal.cost <= cycle.envelope
         if wins:
             spent += proposal.cost
-        rows.append(ResultRow(proposal=proposal, rank=rank, votes=proposal.vote_count,
-                              share=share_percent(Decimal(proposal.vote_count), Decimal(ballot_count)),
-                              is_winner=wins))
+        rows.append(
+            ResultRow(
+                proposal=proposal,
+                rank=rank,
+                votes=proposal.vote_count,
+                share=share_percent(Decimal(proposal.vote_count), Decimal(ballot_count)),
+                is_winner=wins,
+            )
+        )
     return Results(rows=rows, ballot_count=ballot_count, envelope=cycle.envelope)
 
 
@@ -394,10 +503,17 @@ def with_cycle(proposals: list[Proposal], cycle: Cycle) -> list[Proposal]:
 
 def cycle_proposals(cycle: Cycle) -> list[Proposal]:
     """Return a cycle's published proposals with their votes and updates, without contact details."""
-    return with_cycle(list(
-        Proposal.objects.published().filter(cycle=cycle).with_votes()
-        .defer("email").prefetch_related("updates").order_by("created_at", "pk")
-    ), cycle)
+    return with_cycle(
+        list(
+            Proposal.objects.published()
+            .filter(cycle=cycle)
+            .with_votes()
+            .defer("email")
+            .prefetch_related("updates")
+            .order_by("created_at", "pk")
+        ),
+        cycle,
+    )
 
 
 def cycle_detail_data(slug: str) -> dict:
@@ -442,5 +558,9 @@ def ballot_data(cycle: Cycle, voter: Voter | None) -> dict:
     ballot = Ballot.objects.filter(cycle=cycle, voter=voter).prefetch_related("choices").first() if voter else None
     proposals = with_cycle(list(Proposal.objects.eligible().filter(cycle=cycle).defer("email").order_by("pk")), cycle)
     chosen = {choice.proposal_id for choice in ballot.choices.all()} if ballot else set()
-    return {"ballot": ballot, "proposals": proposals, "chosen_ids": chosen,
-            "chosen_cost": sum((p.cost for p in proposals if p.pk in chosen), Decimal(0))}
+    return {
+        "ballot": ballot,
+        "proposals": proposals,
+        "chosen_ids": chosen,
+        "chosen_cost": sum((p.cost for p in proposals if p.pk in chosen), Decimal(0)),
+    }

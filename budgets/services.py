@@ -45,21 +45,28 @@ def _require(user: AbstractBaseUser, codename: str) -> None:
 
 def _log(user: AbstractBaseUser, obj: models.Model, message: str) -> None:
     # The admin's history: who decided what, and when.
-    LogEntry.objects.log_actions(user_id=user.pk, queryset=[obj], action_flag=CHANGE, change_message=message,
-                                 single_object=True)
+    LogEntry.objects.log_actions(
+        user_id=user.pk, queryset=[obj], action_flag=CHANGE, change_message=message, single_object=True
+    )
 
 
 # Citizen budget
 
 
-def budget_year_import(*, budget_year: BudgetYear, lines: Iterable[ParsedLine],
-                       acting_user: AbstractBaseUser) -> int:
+def budget_year_import(*, budget_year: BudgetYear, lines: Iterable[ParsedLine], acting_user: AbstractBaseUser) -> int:
     """Replace a year's lines with the lines of an imported file, all or none; return how many were saved."""
     _require(acting_user, "change_budgetyear")
     new_lines = []
     for position, parsed in enumerate(lines, start=1):
-        line = BudgetLine(year=budget_year, part=parsed.part, direction=parsed.direction, code=parsed.code,
-                          position=position, adopted=parsed.adopted, executed=parsed.executed)
+        line = BudgetLine(
+            year=budget_year,
+            part=parsed.part,
+            direction=parsed.direction,
+            code=parsed.code,
+            position=position,
+            adopted=parsed.adopted,
+            executed=parsed.executed,
+        )
         for code, _name in settings.LANGUAGES:
             setattr(line, f"label_{code}", normalise(parsed.labels.get(code, ""), multiline=False))
             setattr(line, f"explanation_{code}", normalise(parsed.explanations.get(code, "")))
@@ -77,8 +84,12 @@ def budget_year_import(*, budget_year: BudgetYear, lines: Iterable[ParsedLine],
         # let what derives from the lines (the page cache, the search index) rebuild them.
         transaction.on_commit(data_version_bump)
         transaction.on_commit(lambda: objects_bulk_saved.send(sender=BudgetLine, pks=[line.pk for line in new_lines]))
-        _log(acting_user, budget_year, ngettext("Imported %(count)d budget line.", "Imported %(count)d budget lines.",
-                                                len(new_lines)) % {"count": len(new_lines)})
+        _log(
+            acting_user,
+            budget_year,
+            ngettext("Imported %(count)d budget line.", "Imported %(count)d budget lines.", len(new_lines))
+            % {"count": len(new_lines)},
+        )
     return len(new_lines)
 
 
@@ -100,14 +111,23 @@ def proposal_submit(
         raise ValidationError(_("This cycle does not accept proposals at the moment."), code="proposals_closed")
     if estimated_cost > cycle.envelope:
         raise ValidationError(
-            {"estimated_cost": ValidationError(
-                _("A proposal cannot cost more than the whole envelope (%(envelope)s DH)."),
-                code="over_envelope", params={"envelope": group_digits(cycle.envelope, 2)})}
+            {
+                "estimated_cost": ValidationError(
+                    _("A proposal cannot cost more than the whole envelope (%(envelope)s DH)."),
+                    code="over_envelope",
+                    params={"envelope": group_digits(cycle.envelope, 2)},
+                )
+            }
         )
     proposal = Proposal(
-        cycle=cycle, title=normalise(title, multiline=False), description=normalise(description),
-        neighbourhood=normalise(neighbourhood, multiline=False), estimated_cost=estimated_cost,
-        display_name=normalise(display_name, multiline=False), email=email.strip(), status=moderation_initial_status(),
+        cycle=cycle,
+        title=normalise(title, multiline=False),
+        description=normalise(description),
+        neighbourhood=normalise(neighbourhood, multiline=False),
+        estimated_cost=estimated_cost,
+        display_name=normalise(display_name, multiline=False),
+        email=email.strip(),
+        status=moderation_initial_status(),
     )
     proposal.fingerprint = antiabuse.text_fingerprint(proposal.title, proposal.description)
     proposal.full_clean()
@@ -121,15 +141,27 @@ def proposal_review_check(*, proposal: Proposal, cycle: Cycle, eligibility: str,
     """Raise ValidationError unless the review may record this decision now (the admin's form asks it too)."""
     # Once the vote has started, ballots count on the eligible proposals and their costs.
     if not cycle.review_open_on(timezone.localdate()):
-        raise ValidationError(_("The vote has started: the review of the proposals can no longer change."),
-                              code="review_closed")
+        raise ValidationError(
+            _("The vote has started: the review of the proposals can no longer change."), code="review_closed"
+        )
     if eligibility == Proposal.Eligibility.ELIGIBLE and proposal.status != Proposal.Status.PUBLISHED:
-        raise ValidationError({"eligibility": ValidationError(
-            _("Only a published proposal can be eligible: moderate it first."), code="not_published")})
+        raise ValidationError(
+            {
+                "eligibility": ValidationError(
+                    _("Only a published proposal can be eligible: moderate it first."), code="not_published"
+                )
+            }
+        )
     if revised_cost is not None and revised_cost > cycle.envelope:
-        raise ValidationError({"revised_cost": ValidationError(
-            _("A proposal cannot cost more than the whole envelope (%(envelope)s DH)."),
-            code="over_envelope", params={"envelope": group_digits(cycle.envelope, 2)})})
+        raise ValidationError(
+            {
+                "revised_cost": ValidationError(
+                    _("A proposal cannot cost more than the whole envelope (%(envelope)s DH)."),
+                    code="over_envelope",
+                    params={"envelope": group_digits(cycle.envelope, 2)},
+                )
+            }
+        )
 
 
 def proposal_review(
@@ -155,8 +187,11 @@ def proposal_review(
         proposal.reviewed_by = acting_user if reviewed else None
         proposal.full_clean()
         proposal.save()
-        _log(acting_user, proposal, _("Technical review: %(eligibility)s.")
-             % {"eligibility": proposal.get_eligibility_display()})
+        _log(
+            acting_user,
+            proposal,
+            _("Technical review: %(eligibility)s.") % {"eligibility": proposal.get_eligibility_display()},
+        )
     return proposal
 
 
@@ -256,8 +291,10 @@ def _choices_check(cycle: Cycle, proposals: list[Proposal]) -> list[Proposal]:
     total = sum((proposal.cost for proposal in chosen), Decimal("0"))
     if total > cycle.envelope:
         raise ValidationError(
-            _("Your choice costs %(total)s DH, more than the envelope of %(envelope)s DH. Remove a proposal so that "
-              "the total stays within the envelope."),
+            _(
+                "Your choice costs %(total)s DH, more than the envelope of %(envelope)s DH. Remove a proposal so that "
+                "the total stays within the envelope."
+            ),
             code="over_envelope",
             params={"total": group_digits(total, 2), "envelope": group_digits(cycle.envelope, 2)},
         )
@@ -282,12 +319,15 @@ def ballot_cast(*, voter: Voter, proposals: list[Proposal]) -> Ballot:
         if voter.confirmed_at is None:
             raise ValidationError(_("Confirm your e-mail address before voting."), code="not_confirmed")
         if not cycle.accepts_votes:
-            raise ValidationError(_("The vote is closed: ballots can no longer be cast or changed."),
-                                  code="vote_closed")
+            raise ValidationError(
+                _("The vote is closed: ballots can no longer be cast or changed."), code="vote_closed"
+            )
         chosen = _choices_check(cycle, proposals)
         now = timezone.now()
         ballot, created = Ballot.objects.get_or_create(
-            cycle=cycle, voter=voter, defaults={"channel": Ballot.Channel.ONLINE, "created_at": now, "updated_at": now},
+            cycle=cycle,
+            voter=voter,
+            defaults={"channel": Ballot.Channel.ONLINE, "created_at": now, "updated_at": now},
         )
         if not created:
             ballot.updated_at = now
@@ -296,27 +336,43 @@ def ballot_cast(*, voter: Voter, proposals: list[Proposal]) -> Ballot:
     return ballot
 
 
-def ballot_record_paper(*, cycle: Cycle, reference: str, proposals: list[Proposal],
-                        acting_user: AbstractBaseUser) -> Ballot:
+def ballot_record_paper(
+    *, cycle: Cycle, reference: str, proposals: list[Proposal], acting_user: AbstractBaseUser
+) -> Ballot:
     """Enter a paper ballot on the voter's behalf, from the vote's start until the results are published."""
     _require(acting_user, "add_ballot")
     reference = normalise(reference, multiline=False)
     if not reference:
-        raise ValidationError({"reference": ValidationError(_("Give the number of the paper ballot."),
-                                                            code="required")})
+        raise ValidationError(
+            {"reference": ValidationError(_("Give the number of the paper ballot."), code="required")}
+        )
     with transaction.atomic():
         cycle = Cycle.objects.select_for_update().prefetch_related("phases").get(pk=cycle.pk)
         if not cycle.accepts_paper_ballots_on(timezone.localdate()):
-            raise ValidationError(_("Paper ballots are entered from the start of the vote until the results are "
-                                    "published."), code="paper_closed")
+            raise ValidationError(
+                _("Paper ballots are entered from the start of the vote until the results are published."),
+                code="paper_closed",
+            )
         chosen = _choices_check(cycle, proposals)
         if cycle.ballots.filter(channel=Ballot.Channel.PAPER, paper_reference=reference).exists():
-            raise ValidationError({"reference": ValidationError(
-                _("The paper ballot %(number)s has already been entered."), code="duplicate",
-                params={"number": reference})})
+            raise ValidationError(
+                {
+                    "reference": ValidationError(
+                        _("The paper ballot %(number)s has already been entered."),
+                        code="duplicate",
+                        params={"number": reference},
+                    )
+                }
+            )
         now = timezone.now()
-        ballot = Ballot(cycle=cycle, channel=Ballot.Channel.PAPER, paper_reference=reference,
-                        recorded_by=acting_user, created_at=now, updated_at=now)
+        ballot = Ballot(
+            cycle=cycle,
+            channel=Ballot.Channel.PAPER,
+            paper_reference=reference,
+            recorded_by=acting_user,
+            created_at=now,
+            updated_at=now,
+        )
         ballot.full_clean()
         ballot.save()
         _choices_replace(ballot, chosen)

@@ -80,8 +80,10 @@ def year_booklet(request, year: int):
 @require_GET
 def cycle_list(request):
     context = selectors.cycle_list_data()
-    context["breadcrumbs"] = [crumb(_("Citizen budget"), reverse("budgets:year-list")),
-                              crumb(_("Participatory budget"))]
+    context["breadcrumbs"] = [
+        crumb(_("Citizen budget"), reverse("budgets:year-list")),
+        crumb(_("Participatory budget")),
+    ]
     return render(request, "budgets/cycle_list.html", context)
 
 
@@ -114,10 +116,13 @@ def proposal_create(request, slug: str):
         if form.is_valid():
             try:
                 services.proposal_submit(
-                    cycle=cycle, title=form.cleaned_data["title"], description=form.cleaned_data["description"],
+                    cycle=cycle,
+                    title=form.cleaned_data["title"],
+                    description=form.cleaned_data["description"],
                     neighbourhood=form.cleaned_data["neighbourhood"],
                     estimated_cost=form.cleaned_data["estimated_cost"],
-                    display_name=form.cleaned_data["display_name"], email=form.cleaned_data["email"],
+                    display_name=form.cleaned_data["display_name"],
+                    email=form.cleaned_data["email"],
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -130,8 +135,11 @@ def proposal_create(request, slug: str):
 @require_GET
 def proposal_thanks(request, slug: str):
     cycle = selectors.cycle_get(slug)
-    context = {"cycle": cycle, "breadcrumbs": cycle_crumbs(cycle, crumb(_("Proposal received"))),
-               "publish_first": settings.OPENMUN_MODERATION_PUBLISH_FIRST}
+    context = {
+        "cycle": cycle,
+        "breadcrumbs": cycle_crumbs(cycle, crumb(_("Proposal received"))),
+        "publish_first": settings.OPENMUN_MODERATION_PUBLISH_FIRST,
+    }
     return render(request, "budgets/proposal_thanks.html", context)
 
 
@@ -163,8 +171,11 @@ def voter_create(request, slug: str):
 @require_GET
 def voter_sent(request, slug: str):
     cycle = selectors.cycle_get(slug)
-    context = {"cycle": cycle, "hours": settings.OPENMUN_VOTE_CONFIRMATION_HOURS,
-               "breadcrumbs": cycle_crumbs(cycle, crumb(_("Vote")))}
+    context = {
+        "cycle": cycle,
+        "hours": settings.OPENMUN_VOTE_CONFIRMATION_HOURS,
+        "breadcrumbs": cycle_crumbs(cycle, crumb(_("Vote"))),
+    }
     return render(request, "budgets/voter_sent.html", context)
 
 
@@ -218,14 +229,16 @@ def ballot_edit(request, slug: str):
                 form.add_error(None, error)
             else:
                 if ballot is None:
-                    messages.success(request, _("Thank you: your ballot is recorded. You can change it until the "
-                                                "vote closes."))
+                    messages.success(
+                        request, _("Thank you: your ballot is recorded. You can change it until the vote closes.")
+                    )
                 else:
                     messages.success(request, _("Your ballot is changed. Only your latest choice counts."))
                 return redirect("budgets:ballot-edit", slug=slug)
         # Show what the person chose, not what is recorded: the error is about this choice.
         context["chosen_ids"] = {int(value) for value in request.POST.getlist("proposals") if value.isdigit()}
-        context["chosen_cost"] = sum((p.cost for p in context["proposals"] if p.pk in context["chosen_ids"]),
-                                     Decimal(0))
+        context["chosen_cost"] = sum(
+            (p.cost for p in context["proposals"] if p.pk in context["chosen_ids"]), Decimal(0)
+        )
     context["form"] = form
     return render(request, "budgets/ballot_form.html", context)

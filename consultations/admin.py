@@ -23,8 +23,10 @@ class RoundAdmin(TabbedTranslationAdmin):
     prepopulated_fields = {"slug": ("title_fr",)}
     fieldsets = (
         (None, {"fields": ("programme", "number", "slug", "title", "kind", "description")}),
-        (_("Digital participation"), {"fields": ("opens_on", "closes_on", "external_platform",
-                                                 "external_participation_count")}),
+        (
+            _("Digital participation"),
+            {"fields": ("opens_on", "closes_on", "external_platform", "external_participation_count")},
+        ),
         (_("Outcome"), {"fields": ("outcome_summary",)}),
     )
     inlines = [MeetingInline]
@@ -50,13 +52,17 @@ class ModeratedAdmin(admin.ModelAdmin):
 
     def _moderate(self, request, queryset, decision: str, reason: str = "") -> None:
         try:
-            count = services.items_moderate(items=list(queryset), decision=decision, reason=reason,
-                                            acting_user=request.user)
+            count = services.items_moderate(
+                items=list(queryset), decision=decision, reason=reason, acting_user=request.user
+            )
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
         else:
-            self.message_user(request, ngettext("%(count)d item moderated.", "%(count)d items moderated.", count)
-                              % {"count": count}, messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("%(count)d item moderated.", "%(count)d items moderated.", count) % {"count": count},
+                messages.SUCCESS,
+            )
 
     @admin.action(description=_("Publish the selected items"), permissions=["moderate"])
     def publish_selected(self, request, queryset):
@@ -80,14 +86,20 @@ class ModeratedAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export the selected items as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
-        return exports.csv_response(filename=self.export_name, columns=self.export_columns(),
-                                    objects=exports.export_queryset(self.model)(queryset))
+        return exports.csv_response(
+            filename=self.export_name,
+            columns=self.export_columns(),
+            objects=exports.export_queryset(self.model)(queryset),
+        )
 
     @admin.action(description=_("Export the selected items as XLSX"), permissions=["view"])
     def export_xlsx(self, request, queryset):
-        return exports.xlsx_response(filename=self.export_name, columns=self.export_columns(),
-                                     objects=exports.export_queryset(self.model)(queryset),
-                                     right_to_left=get_language_bidi())
+        return exports.xlsx_response(
+            filename=self.export_name,
+            columns=self.export_columns(),
+            objects=exports.export_queryset(self.model)(queryset),
+            right_to_left=get_language_bidi(),
+        )
 
     def export_columns(self) -> list[exports.Column]:
         raise NotImplementedError
@@ -110,28 +122,47 @@ class ContributionAdmin(ModeratedAdmin, TabbedTranslationAdmin):
         (None, {"fields": input_fields}),
         contact_fieldset,
         (_("Moderation"), {"fields": (*ModeratedAdmin.moderation_fields, "recorded_by")}),
-        (_("Outcome and answer"), {"fields": ("outcome", "outcome_project", "merged_into", "answer", "answered_at",
-                                              "answered_by")}),
+        (
+            _("Outcome and answer"),
+            {"fields": ("outcome", "outcome_project", "merged_into", "answer", "answered_at", "answered_by")},
+        ),
     )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return (*self.input_fields, "display_name", "email", *self.moderation_fields, "recorded_by",
-                "answered_at", "answered_by")
+        return (
+            *self.input_fields,
+            "display_name",
+            "email",
+            *self.moderation_fields,
+            "recorded_by",
+            "answered_at",
+            "answered_by",
+        )
 
     def save_model(self, request, obj, form, change):
         if not change:
             contribution = services.contribution_record(
-                consultation_round=obj.round, channel=obj.channel, text=obj.text, title=obj.title, axis=obj.axis,
-                project=obj.project, display_name=obj.display_name, email=obj.email, created_at=obj.created_at,
+                consultation_round=obj.round,
+                channel=obj.channel,
+                text=obj.text,
+                title=obj.title,
+                axis=obj.axis,
+                project=obj.project,
+                display_name=obj.display_name,
+                email=obj.email,
+                created_at=obj.created_at,
                 acting_user=request.user,
             )
             obj.pk = contribution.pk
             obj._state.adding = False
             return
         services.contribution_answer(
-            contribution=obj, outcome=obj.outcome, outcome_project=obj.outcome_project, merged_into=obj.merged_into,
+            contribution=obj,
+            outcome=obj.outcome,
+            outcome_project=obj.outcome_project,
+            merged_into=obj.merged_into,
             answers={code: getattr(obj, f"answer_{code}") or "" for code in ("ar", "fr")},
             acting_user=request.user,
         )
@@ -153,8 +184,17 @@ class CommentAdmin(ModeratedAdmin):
         (_("Contact details (never published)"), {"fields": ("display_name", "email")}),
         (_("Moderation"), {"fields": ModeratedAdmin.moderation_fields}),
     )
-    readonly_fields = ("project", "parent", "text", "is_official", "author", "created_at", "display_name", "email",
-                       *ModeratedAdmin.moderation_fields)
+    readonly_fields = (
+        "project",
+        "parent",
+        "text",
+        "is_official",
+        "author",
+        "created_at",
+        "display_name",
+        "email",
+        *ModeratedAdmin.moderation_fields,
+    )
 
     def has_add_permission(self, request):
         # Citizens comment on the project pages; staff reply there, officially.

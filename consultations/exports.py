@@ -56,8 +56,10 @@ def contribution_columns() -> list[Column]:
         _field(Contribution, "report_count"),
         _field(Contribution, "outcome", display=True),
         _field(Contribution, "outcome_project"),
-        Column(str(Contribution._meta.get_field("merged_into").verbose_name),
-               lambda c: f"#{c.merged_into_id}" if c.merged_into_id else ""),
+        Column(
+            str(Contribution._meta.get_field("merged_into").verbose_name),
+            lambda c: f"#{c.merged_into_id}" if c.merged_into_id else "",
+        ),
         _field(Contribution, "answer_ar"),
         _field(Contribution, "answer_fr"),
     ]
@@ -70,8 +72,7 @@ def comment_columns() -> list[Column]:
         Column(str(Comment._meta.get_field("created_at").verbose_name), _when),
         _field(Comment, "status", display=True),
         _field(Comment, "is_official"),
-        Column(str(Comment._meta.get_field("parent").verbose_name),
-               lambda c: f"#{c.parent_id}" if c.parent_id else ""),
+        Column(str(Comment._meta.get_field("parent").verbose_name), lambda c: f"#{c.parent_id}" if c.parent_id else ""),
         _field(Comment, "text"),
         _field(Comment, "display_name"),
         _field(Comment, "report_count"),
@@ -111,8 +112,9 @@ def csv_response(*, filename: str, columns: list[Column], objects: Iterable[mode
     return response
 
 
-def xlsx_response(*, filename: str, columns: list[Column], objects: Iterable[models.Model],
-                  right_to_left: bool) -> HttpResponse:
+def xlsx_response(
+    *, filename: str, columns: list[Column], objects: Iterable[models.Model], right_to_left: bool
+) -> HttpResponse:
     """Return the objects as an XLSX workbook, every text cell stored as text, never as a formula."""
     from openpyxl import Workbook
 

@@ -51,8 +51,12 @@ class ContributionForm(ConsentMixin, HoneypotMixin, forms.ModelForm):
         cleaned_data = super().clean()
         axis, project = cleaned_data.get("axis"), cleaned_data.get("project")
         if axis and project and project.axis_id != axis.pk:
-            self.add_error("project", forms.ValidationError(
-                _("This project belongs to another axis. Choose its axis, or no axis."), code="project_axis"))
+            self.add_error(
+                "project",
+                forms.ValidationError(
+                    _("This project belongs to another axis. Choose its axis, or no axis."), code="project_axis"
+                ),
+            )
         return cleaned_data
 
 
@@ -73,23 +77,34 @@ class CommentForm(ConsentMixin, HoneypotMixin, forms.ModelForm):
 
 
 class ReplyForm(forms.Form):
-    text = PlainTextField(label=_("Official reply"), max_length=Comment._meta.get_field("text").max_length,
-                          widget=forms.Textarea(attrs={"rows": 4}))
+    text = PlainTextField(
+        label=_("Official reply"),
+        max_length=Comment._meta.get_field("text").max_length,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
 
 class ModerationForm(forms.Form):
     """Publish or hide the selected contributions and comments, with a reason (required to hide)."""
 
     contributions = forms.ModelMultipleChoiceField(
-        queryset=Contribution.objects.for_review(), required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=Contribution.objects.for_review(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     comments = forms.ModelMultipleChoiceField(
-        queryset=Comment.objects.for_review(), required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=Comment.objects.for_review(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
-    decision = forms.ChoiceField(choices=[(Moderated.Status.PUBLISHED, _("Publish")),
-                                          (Moderated.Status.HIDDEN, _("Hide"))])
+    decision = forms.ChoiceField(
+        choices=[(Moderated.Status.PUBLISHED, _("Publish")), (Moderated.Status.HIDDEN, _("Hide"))]
+    )
     reason = PlainTextField(
-        label=_("Reason"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Reason"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required to hide. Seen by staff only."),
     )
 
@@ -102,13 +117,15 @@ class ModerationForm(forms.Form):
         if not cleaned_data.get("contributions") and not cleaned_data.get("comments"):
             raise forms.ValidationError(_("Select at least one item."), code="nothing_selected")
         if cleaned_data.get("decision") == Moderated.Status.HIDDEN and not cleaned_data.get("reason"):
-            self.add_error("reason", forms.ValidationError(_("Give the reason for hiding them."),
-                                                           code="reason_required"))
+            self.add_error(
+                "reason", forms.ValidationError(_("Give the reason for hiding them."), code="reason_required")
+            )
         return cleaned_data
 
 
 class HideReasonForm(forms.Form):
     """The reason asked by the admin's "hide" action."""
 
-    reason = PlainTextField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
-                            help_text=_("Seen by staff only."))
+    reason = PlainTextField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("Seen by staff only.")
+    )

@@ -41,7 +41,10 @@ class Round(models.Model):
         CLOSED = "closed", _("closed")
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="consultation_rounds", verbose_name=_("programme"),
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="consultation_rounds",
+        verbose_name=_("programme"),
     )
     number = models.PositiveSmallIntegerField(_("number"))
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -49,21 +52,33 @@ class Round(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     description = models.TextField(_("description"), blank=True)
     opens_on = models.DateField(
-        _("digital consultation opens on"), null=True, blank=True,
-        help_text=_("While the digital consultation is open, citizens can submit contributions on this portal. "
-                    "Leave empty when the date is not known."),
+        _("digital consultation opens on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "While the digital consultation is open, citizens can submit contributions on this portal. "
+            "Leave empty when the date is not known."
+        ),
     )
     closes_on = models.DateField(
-        _("digital consultation closes on"), null=True, blank=True,
+        _("digital consultation closes on"),
+        null=True,
+        blank=True,
         help_text=_("Its last day. Leave empty to keep it open until further notice."),
     )
     external_platform = models.CharField(
-        _("other platform"), max_length=300, blank=True,
-        help_text=_("Where digital participation was also gathered, for example the platform of the Moroccan "
-                    "network of open territorial communities."),
+        _("other platform"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Where digital participation was also gathered, for example the platform of the Moroccan "
+            "network of open territorial communities."
+        ),
     )
     external_participation_count = models.PositiveIntegerField(
-        _("digital participations gathered elsewhere"), null=True, blank=True,
+        _("digital participations gathered elsewhere"),
+        null=True,
+        blank=True,
         help_text=_("Leave empty when the number is not known."),
     )
     outcome_summary = models.TextField(_("outcome summary"), blank=True)
@@ -123,13 +138,17 @@ class Round(models.Model):
 class Meeting(models.Model):
     """An in-person meeting of a consultation round."""
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="meetings",
-                              verbose_name=_("consultation round"))
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("consultation round")
+    )
     date = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=300, blank=True)
     place = models.CharField(_("place"), max_length=300, blank=True)
     participant_count = models.PositiveIntegerField(
-        _("participants"), null=True, blank=True, help_text=_("Leave empty when the number is not known."),
+        _("participants"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when the number is not known."),
     )
     attendees = models.TextField(_("who attended"), blank=True)
     women_count = models.PositiveIntegerField(_("women"), null=True, blank=True)
@@ -142,13 +161,16 @@ class Meeting(models.Model):
         ordering = ["round", "date", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(participant_count__isnull=True) | Q(women_count__isnull=True)
-                | Q(men_count__isnull=True) | Q(participant_count__gte=F("women_count") + F("men_count")),
+                condition=Q(participant_count__isnull=True)
+                | Q(women_count__isnull=True)
+                | Q(men_count__isnull=True)
+                | Q(participant_count__gte=F("women_count") + F("men_count")),
                 name="meeting_women_and_men_within_participants",
                 violation_error_message=_("Women and men cannot outnumber the participants."),
             ),
             models.CheckConstraint(
-                condition=Q(participant_count__isnull=True) | Q(youth_count__isnull=True)
+                condition=Q(participant_count__isnull=True)
+                | Q(youth_count__isnull=True)
                 | Q(participant_count__gte=F("youth_count")),
                 name="meeting_youth_within_participants",
                 violation_error_message=_("Young people cannot outnumber the participants."),
@@ -180,19 +202,30 @@ class Moderated(models.Model):
         HIDDEN = "hidden", _("hidden")
 
     status = models.CharField(
-        _("moderation status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True,
+        _("moderation status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.PENDING,
+        db_index=True,
     )
     moderation_reason = models.TextField(
-        _("reason for the decision"), blank=True, validators=[MaxLengthValidator(500)],
+        _("reason for the decision"),
+        blank=True,
+        validators=[MaxLengthValidator(500)],
         help_text=_("Required to hide an item. Seen by staff only."),
     )
     moderated_at = models.DateTimeField(_("moderated on"), null=True, blank=True)
     moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("moderated by"),
     )
     report_count = models.PositiveIntegerField(
-        _("reports since the last review"), default=0,
+        _("reports since the last review"),
+        default=0,
         help_text=_("Reports from visitors; a moderation decision sets it back to zero."),
     )
     created_at = models.DateTimeField(_("submitted on"), default=timezone.now, db_index=True)
@@ -220,11 +253,15 @@ class ContactDetails(models.Model):
     """The personal data a citizen may leave: a public name and a private e-mail address (law 09-08)."""
 
     display_name = models.CharField(
-        _("name to display"), max_length=80, blank=True, validators=[validate_plain_text],
+        _("name to display"),
+        max_length=80,
+        blank=True,
+        validators=[validate_plain_text],
         help_text=_("Shown with your text. Leave empty to appear as “a citizen”."),
     )
     email = models.EmailField(
-        _("e-mail address"), blank=True,
+        _("e-mail address"),
+        blank=True,
         help_text=_("Never published. The commune uses it only to contact you about what you wrote."),
     )
 
@@ -248,42 +285,72 @@ class Contribution(ContactDetails, Moderated):
         OUT_OF_SCOPE = "out_of_scope", _("outside the commune's competences")
 
     round = models.ForeignKey(
-        Round, on_delete=models.PROTECT, related_name="contributions", verbose_name=_("consultation round"),
+        Round,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        verbose_name=_("consultation round"),
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.ONLINE)
     text = models.TextField(
-        _("your idea or proposal"), max_length=CONTRIBUTION_MAX_LENGTH,
+        _("your idea or proposal"),
+        max_length=CONTRIBUTION_MAX_LENGTH,
         validators=[MinLengthValidator(10), MaxLengthValidator(CONTRIBUTION_MAX_LENGTH), validate_plain_text],
     )
     title = models.CharField(_("title"), max_length=150, blank=True, validators=[validate_plain_text])
     axis = models.ForeignKey(
-        Axis, on_delete=models.SET_NULL, null=True, blank=True, related_name="contributions",
+        Axis,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributions",
         verbose_name=_("axis"),
     )
     project = models.ForeignKey(
-        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="contributions",
+        Project,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributions",
         verbose_name=_("project concerned"),
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("recorded by"), help_text=_("The staff member who typed in a paper or in-person contribution."),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+        help_text=_("The staff member who typed in a paper or in-person contribution."),
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     outcome_project = models.ForeignKey(
-        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="shaping_contributions",
+        Project,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="shaping_contributions",
         verbose_name=_("taken into the project"),
     )
     merged_into = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_contributions",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_contributions",
         verbose_name=_("merged with"),
     )
     answer = models.TextField(
-        _("the commune's answer"), blank=True,
+        _("the commune's answer"),
+        blank=True,
         help_text=_("Published with the outcome. Required when the contribution is not retained."),
     )
     answered_at = models.DateTimeField(_("answered on"), null=True, blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("answered by"),
     )
 
@@ -325,22 +392,27 @@ class Contribution(ContactDetails, Moderated):
         if self.project_id and self.axis_id and self.project.axis_id != self.axis_id:
             errors["project"] = ValidationError(_("This project belongs to another axis."), code="project_axis")
         if self.project_id and self.round_id and self.project.programme_id != self.round.programme_id:
-            errors["project"] = ValidationError(_("This project belongs to another programme."),
-                                                code="project_programme")
+            errors["project"] = ValidationError(
+                _("This project belongs to another programme."), code="project_programme"
+            )
         if self.outcome == self.Outcome.TAKEN and not self.outcome_project_id:
             errors["outcome_project"] = ValidationError(
-                _("Name the project the contribution was taken into."), code="outcome_project_required")
+                _("Name the project the contribution was taken into."), code="outcome_project_required"
+            )
         if self.outcome == self.Outcome.MERGED and not self.merged_into_id:
             errors["merged_into"] = ValidationError(
-                _("Name the contribution it was merged with."), code="merged_into_required")
+                _("Name the contribution it was merged with."), code="merged_into_required"
+            )
         if self.merged_into_id and self.merged_into_id == self.pk:
             errors["merged_into"] = ValidationError(
-                _("A contribution cannot be merged with itself."), code="merged_into_itself")
+                _("A contribution cannot be merged with itself."), code="merged_into_itself"
+            )
         # The answer is translated (answer_ar, answer_fr): one language is enough.
         answers = [getattr(self, f"answer_{code}", "") for code, _name in settings.LANGUAGES]
         if self.outcome == self.Outcome.NOT_RETAINED and not any(answers):
             errors["__all__"] = ValidationError(
-                _("Give the reason why the contribution is not retained."), code="reason_required")
+                _("Give the reason why the contribution is not retained."), code="reason_required"
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -355,19 +427,31 @@ class Comment(ContactDetails, Moderated):
     """A citizen's comment on a project of the programme, or the commune's official reply to one."""
 
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="comments", verbose_name=_("project"),
+        Project,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("project"),
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies",
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
         verbose_name=_("in reply to"),
     )
     text = models.TextField(
-        _("comment"), max_length=COMMENT_MAX_LENGTH,
+        _("comment"),
+        max_length=COMMENT_MAX_LENGTH,
         validators=[MinLengthValidator(2), MaxLengthValidator(COMMENT_MAX_LENGTH), validate_plain_text],
     )
     is_official = models.BooleanField(_("official reply"), default=False)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("staff author"),
     )
 

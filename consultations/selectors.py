@@ -75,8 +75,10 @@ class Chart:
 def chart_build(*, slug: str, caption: str, label_heading: str, counts: list[tuple[str, int]]) -> Chart:
     """Return a chart of the counts, each with its share of the total in whole percent."""
     total = sum(count for _label, count in counts)
-    rows = [ChartRow(label=label, count=count, percent=(100 * count + total // 2) // total if total else 0)
-            for label, count in counts]
+    rows = [
+        ChartRow(label=label, count=count, percent=(100 * count + total // 2) // total if total else 0)
+        for label, count in counts
+    ]
     return Chart(slug=slug, caption=caption, label_heading=label_heading, rows=rows, total=total)
 
 
@@ -86,8 +88,12 @@ def results_charts(consultation_round: Round) -> list[Chart]:
     by_channel: dict[str, int] = {}
     by_outcome: dict[str, int] = {}
     rows = (
-        Contribution.objects.published().filter(round=consultation_round).rewrite(False)
-        .values_list("axis_id", "channel", "outcome").annotate(n=Count("pk")).order_by()
+        Contribution.objects.published()
+        .filter(round=consultation_round)
+        .rewrite(False)
+        .values_list("axis_id", "channel", "outcome")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     for axis_id, channel, outcome, count in rows:
         by_axis[axis_id] = by_axis.get(axis_id, 0) + count
@@ -103,17 +109,23 @@ def results_charts(consultation_round: Round) -> list[Chart]:
     outcome_counts.append((_("Awaiting an answer"), by_outcome.get("", 0)))
     return [
         chart_build(slug="axis", caption=_("Contributions by axis"), label_heading=_("Axis"), counts=axis_counts),
-        chart_build(slug="channel", caption=_("Contributions by channel"), label_heading=_("Channel"),
-                    counts=[(label, by_channel.get(value, 0)) for value, label in Contribution.Channel.choices]),
-        chart_build(slug="outcome", caption=_("Contributions by outcome"), label_heading=_("Outcome"),
-                    counts=outcome_counts),
+        chart_build(
+            slug="channel",
+            caption=_("Contributions by channel"),
+            label_heading=_("Channel"),
+            counts=[(label, by_channel.get(value, 0)) for value, label in Contribution.Channel.choices],
+        ),
+        chart_build(
+            slug="outcome", caption=_("Contributions by outcome"), label_heading=_("Outcome"), counts=outcome_counts
+        ),
     ]
 
 
 def published_contributions(consultation_round: Round) -> QuerySet[Contribution]:
     """Return a round's published contributions with what their outcome names, without contact details."""
     return (
-        Contribution.objects.published().filter(round=consultation_round)
+        Contribution.objects.published()
+        .filter(round=consultation_round)
         .select_related("axis", "project", "outcome_project", "merged_into__round")
         .defer("email", "merged_into__email")
         .order_by("created_at", "pk")
@@ -184,27 +196,46 @@ def project_participation_data(project: Project) -> dict:
         u_answer=Value("", output_field=TextField()),
         u_answer_other=Value("", output_field=TextField()),
     )
-    contributions = Contribution.objects.published().filter(
-        outcome=Contribution.Outcome.TAKEN, outcome_project=project,
-    ).annotate(
-        u_kind=Value("contribution", output_field=CharField()),
-        u_pk=F("pk"),
-        u_parent=Value(None, output_field=IntegerField()),
-        u_title=F("title"),
-        u_text=F("text"),
-        u_name=F("display_name"),
-        u_created=F("created_at"),
-        u_official=Value(False, output_field=BooleanField()),
-        u_round_slug=F("round__slug"),
-        u_round_title=F(f"round__title_{language}"),
-        u_round_title_other=F(f"round__title_{other}"),
-        u_answer=F(f"answer_{language}"),
-        u_answer_other=F(f"answer_{other}"),
+    contributions = (
+        Contribution.objects.published()
+        .filter(
+            outcome=Contribution.Outcome.TAKEN,
+            outcome_project=project,
+        )
+        .annotate(
+            u_kind=Value("contribution", output_field=CharField()),
+            u_pk=F("pk"),
+            u_parent=Value(None, output_field=IntegerField()),
+            u_title=F("title"),
+            u_text=F("text"),
+            u_name=F("display_name"),
+            u_created=F("created_at"),
+            u_official=Value(False, output_field=BooleanField()),
+            u_round_slug=F("round__slug"),
+            u_round_title=F(f"round__title_{language}"),
+            u_round_title_other=F(f"round__title_{other}"),
+            u_answer=F(f"answer_{language}"),
+            u_answer_other=F(f"answer_{other}"),
+        )
     )
-    columns = ["u_kind", "u_pk", "u_parent", "u_title", "u_text", "u_name", "u_created", "u_official",
-               "u_round_slug", "u_round_title", "u_round_title_other", "u_answer", "u_answer_other"]
+    columns = [
+        "u_kind",
+        "u_pk",
+        "u_parent",
+        "u_title",
+        "u_text",
+        "u_name",
+        "u_created",
+        "u_official",
+        "u_round_slug",
+        "u_round_title",
+        "u_round_title_other",
+        "u_answer",
+        "u_answer_other",
+    ]
     rows = (
-        comments.order_by().values_list(*columns)
+        comments.order_by()
+        .values_list(*columns)
         # rewrite(False): modeltranslation would otherwise reorder the columns, and a UNION pairs them by position.
         .union(contributions.rewrite(False).order_by().values_list(*columns), all=True)
         .order_by("u_created", "u_pk")
@@ -214,10 +245,18 @@ def project_participation_data(project: Project) -> dict:
     shaping: list[ShapingContribution] = []
     for kind, pk, parent, title, body, name, created, official, slug, r_title, r_other, answer, a_other in rows:
         if kind == "contribution":
-            shaping.append(ShapingContribution(
-                pk=pk, title=title, text=body, display_name=name, created_at=created,
-                round_title=r_title or r_other, round_slug=slug, answer=answer or a_other or "",
-            ))
+            shaping.append(
+                ShapingContribution(
+                    pk=pk,
+                    title=title,
+                    text=body,
+                    display_name=name,
+                    created_at=created,
+                    round_title=r_title or r_other,
+                    round_slug=slug,
+                    answer=answer or a_other or "",
+                )
+            )
         elif parent is None:
             threads[pk] = PublicComment(pk=pk, text=body, display_name=name, created_at=created)
         elif official:
@@ -232,12 +271,16 @@ def project_participation_data(project: Project) -> dict:
 def moderation_queue_data() -> dict:
     """Return the contributions and comments awaiting a moderator, oldest first."""
     contributions = (
-        Contribution.objects.for_review().select_related("round", "axis", "project")
-        .defer("email").order_by("created_at", "pk")
+        Contribution.objects.for_review()
+        .select_related("round", "axis", "project")
+        .defer("email")
+        .order_by("created_at", "pk")
     )
     comments = (
-        Comment.objects.for_review().select_related("project", "parent")
-        .defer("email", "parent__email").order_by("created_at", "pk")
+        Comment.objects.for_review()
+        .select_related("project", "parent")
+        .defer("email", "parent__email")
+        .order_by("created_at", "pk")
     )
     return {
         "contributions": list(contributions[:QUEUE_SIZE]),

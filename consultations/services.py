@@ -34,8 +34,9 @@ def duplicate_refuse(queryset: models.QuerySet, *, scope: str, fingerprint: str)
     """Raise ValidationError when the same text was already submitted in queryset's scope."""
     # The database remembers every text; the cache claim closes the race between two identical posts.
     if queryset.filter(fingerprint=fingerprint).exists() or not antiabuse.submission_claim(scope, fingerprint):
-        raise ValidationError(_("The same text has already been submitted here. There is no need to send it again."),
-                              code="duplicate")
+        raise ValidationError(
+            _("The same text has already been submitted here. There is no need to send it again."), code="duplicate"
+        )
 
 
 def contribution_submit(
@@ -50,19 +51,28 @@ def contribution_submit(
 ) -> Contribution:
     """Record a contribution submitted online while its round's digital window is open."""
     if not consultation_round.accepts_contributions:
-        raise ValidationError(_("This consultation round does not accept contributions at the moment."),
-                              code="round_closed")
+        raise ValidationError(
+            _("This consultation round does not accept contributions at the moment."), code="round_closed"
+        )
     contribution = Contribution(
-        round=consultation_round, channel=Contribution.Channel.ONLINE, text=normalise(text),
-        title=normalise(title, multiline=False), axis=axis or (project.axis if project else None),
-        project=project, display_name=normalise(display_name, multiline=False), email=email.strip(),
+        round=consultation_round,
+        channel=Contribution.Channel.ONLINE,
+        text=normalise(text),
+        title=normalise(title, multiline=False),
+        axis=axis or (project.axis if project else None),
+        project=project,
+        display_name=normalise(display_name, multiline=False),
+        email=email.strip(),
         status=moderation_initial_status(),
     )
     contribution.fingerprint = antiabuse.text_fingerprint(contribution.text)
     contribution.full_clean()
     with transaction.atomic():
-        duplicate_refuse(consultation_round.contributions.all(), scope=f"round-{consultation_round.pk}",
-                          fingerprint=contribution.fingerprint)
+        duplicate_refuse(
+            consultation_round.contributions.all(),
+            scope=f"round-{consultation_round.pk}",
+            fingerprint=contribution.fingerprint,
+        )
         contribution.save()
     return contribution
 
@@ -84,19 +94,30 @@ def contribution_record(
     _require_permission(acting_user, "add_contribution")
     now = timezone.now()
     contribution = Contribution(
-        round=consultation_round, channel=channel, text=normalise(text),
-        title=normalise(title, multiline=False), axis=axis or (project.axis if project else None),
-        project=project, display_name=normalise(display_name, multiline=False), email=email.strip(),
-        created_at=created_at or now, recorded_by=acting_user,
+        round=consultation_round,
+        channel=channel,
+        text=normalise(text),
+        title=normalise(title, multiline=False),
+        axis=axis or (project.axis if project else None),
+        project=project,
+        display_name=normalise(display_name, multiline=False),
+        email=email.strip(),
+        created_at=created_at or now,
+        recorded_by=acting_user,
         # Staff typed it in from the original: it is reviewed as it is recorded.
-        status=Moderated.Status.PUBLISHED, moderated_at=now, moderated_by=acting_user,
+        status=Moderated.Status.PUBLISHED,
+        moderated_at=now,
+        moderated_by=acting_user,
     )
     contribution.fingerprint = antiabuse.text_fingerprint(contribution.text)
     contribution.full_clean()
     with transaction.atomic():
         contribution.save()
-        _log(acting_user, contribution, _("Recorded a contribution received by: %(channel)s.")
-             % {"channel": contribution.get_channel_display()})
+        _log(
+            acting_user,
+            contribution,
+            _("Recorded a contribution received by: %(channel)s.") % {"channel": contribution.get_channel_display()},
+        )
     return contribution
 
 
@@ -121,20 +142,33 @@ def contribution_answer(
     contribution.full_clean()
     with transaction.atomic():
         # Only the answer's fields: a moderation decision taken meanwhile is kept.
-        contribution.save(update_fields=[
-            "outcome", "outcome_project", "merged_into", "answer", "answered_at", "answered_by",
-            *(f"answer_{code}" for code, _name in settings.LANGUAGES),
-        ])
-        _log(acting_user, contribution, _("Outcome: %(outcome)s.")
-             % {"outcome": contribution.get_outcome_display() or "-"})
+        contribution.save(
+            update_fields=[
+                "outcome",
+                "outcome_project",
+                "merged_into",
+                "answer",
+                "answered_at",
+                "answered_by",
+                *(f"answer_{code}" for code, _name in settings.LANGUAGES),
+            ]
+        )
+        _log(
+            acting_user,
+            contribution,
+            _("Outcome: %(outcome)s.") % {"outcome": contribution.get_outcome_display() or "-"},
+        )
     return contribution
 
 
 def comment_post(*, project: Project, text: str, display_name: str = "", email: str = "") -> Comment:
     """Record a citizen's comment on a project."""
     comment = Comment(
-        project=project, text=normalise(text), display_name=normalise(display_name, multiline=False),
-        email=email.strip(), status=moderation_initial_status(),
+        project=project,
+        text=normalise(text),
+        display_name=normalise(display_name, multiline=False),
+        email=email.strip(),
+        status=moderation_initial_status(),
     )
     comment.fingerprint = antiabuse.text_fingerprint(comment.text)
     comment.full_clean()
@@ -148,12 +182,19 @@ def comment_reply(*, comment: Comment, text: str, acting_user: AbstractBaseUser)
     """Publish the commune's official reply to a citizen's comment."""
     _require_permission(acting_user, "reply_comment")
     if comment.parent_id or comment.status == Moderated.Status.HIDDEN:
-        raise ValidationError(_("Only a visible citizen's comment can receive an official reply."),
-                              code="not_replyable")
+        raise ValidationError(
+            _("Only a visible citizen's comment can receive an official reply."), code="not_replyable"
+        )
     now = timezone.now()
     reply = Comment(
-        project_id=comment.project_id, parent=comment, text=normalise(text), is_official=True,
-        author=acting_user, status=Moderated.Status.PUBLISHED, moderated_at=now, moderated_by=acting_user,
+        project_id=comment.project_id,
+        parent=comment,
+        text=normalise(text),
+        is_official=True,
+        author=acting_user,
+        status=Moderated.Status.PUBLISHED,
+        moderated_at=now,
+        moderated_by=acting_user,
         created_at=now,
     )
     reply.fingerprint = antiabuse.text_fingerprint(reply.text)
@@ -165,7 +206,11 @@ def comment_reply(*, comment: Comment, text: str, acting_user: AbstractBaseUser)
 
 
 def item_moderate(
-    *, item: Moderated, decision: str, reason: str = "", acting_user: AbstractBaseUser,
+    *,
+    item: Moderated,
+    decision: str,
+    reason: str = "",
+    acting_user: AbstractBaseUser,
 ) -> Moderated:
     """Publish or hide a contribution or a comment; hiding needs a reason. Its reports are then settled."""
     model = type(item)
@@ -190,7 +235,11 @@ def item_moderate(
 
 
 def items_moderate(
-    *, items: list[Moderated], decision: str, reason: str = "", acting_user: AbstractBaseUser,
+    *,
+    items: list[Moderated],
+    decision: str,
+    reason: str = "",
+    acting_user: AbstractBaseUser,
 ) -> int:
     """Publish or hide several items at once, all or none; return how many were moderated."""
     with transaction.atomic():
@@ -207,7 +256,8 @@ def item_report(*, item: Moderated) -> None:
     with transaction.atomic():
         model.objects.filter(pk=item.pk).update(report_count=F("report_count") + 1)
         withdrawn = model.objects.filter(
-            pk=item.pk, status=Moderated.Status.PUBLISHED,
+            pk=item.pk,
+            status=Moderated.Status.PUBLISHED,
             report_count__gte=settings.OPENMUN_MODERATION_REPORT_THRESHOLD,
         ).update(status=Moderated.Status.PENDING)
         if withdrawn:
@@ -227,7 +277,8 @@ def personal_data_purge(*, before: datetime.datetime) -> dict[str, int]:
         # Every model that inherits ContactDetails, whichever app it belongs to (budget proposals too).
         for model in contact_details_models():
             counts[model._meta.model_name] = (
-                model.objects.filter(created_at__lt=before).exclude(display_name="", email="")
+                model.objects.filter(created_at__lt=before)
+                .exclude(display_name="", email="")
                 .update(display_name="", email="")
             )
         if any(counts.values()):
@@ -238,5 +289,6 @@ def personal_data_purge(*, before: datetime.datetime) -> dict[str, int]:
 
 def _log(user: AbstractBaseUser, item: models.Model, message: str) -> None:
     # The admin's history: who decided what, and when. Never the text or the contact details.
-    LogEntry.objects.log_actions(user_id=user.pk, queryset=[item], action_flag=CHANGE, change_message=message,
-                                 single_object=True)
+    LogEntry.objects.log_actions(
+        user_id=user.pk, queryset=[item], action_flag=CHANGE, change_message=message, single_object=True
+    )

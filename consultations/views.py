@@ -74,9 +74,12 @@ def contribution_create(request, slug: str):
         if form.is_valid():
             try:
                 services.contribution_submit(
-                    consultation_round=consultation_round, text=form.cleaned_data["text"],
-                    title=form.cleaned_data["title"], axis=form.cleaned_data["axis"],
-                    project=form.cleaned_data["project"], display_name=form.cleaned_data["display_name"],
+                    consultation_round=consultation_round,
+                    text=form.cleaned_data["text"],
+                    title=form.cleaned_data["title"],
+                    axis=form.cleaned_data["axis"],
+                    project=form.cleaned_data["project"],
+                    display_name=form.cleaned_data["display_name"],
                     email=form.cleaned_data["email"],
                 )
             except ValidationError as error:
@@ -110,8 +113,10 @@ def comment_create(request, slug: str):
     if form.is_valid():
         try:
             comment = services.comment_post(
-                project=project, text=form.cleaned_data["text"],
-                display_name=form.cleaned_data["display_name"], email=form.cleaned_data["email"],
+                project=project,
+                text=form.cleaned_data["text"],
+                display_name=form.cleaned_data["display_name"],
+                email=form.cleaned_data["email"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -142,18 +147,19 @@ def item_report(request, item: Moderated, back_to: str):
 @require_POST
 @rate_limit("report")
 def comment_report(request, pk: int):
-    comment = get_object_or_404(Comment.objects.published().select_related("project").defer("email"), pk=pk,
-                                is_official=False)
+    comment = get_object_or_404(
+        Comment.objects.published().select_related("project").defer("email"), pk=pk, is_official=False
+    )
     return item_report(request, comment, comment.project.get_absolute_url() + "#comments")
 
 
 @require_POST
 @rate_limit("report")
 def contribution_report(request, pk: int):
-    contribution = get_object_or_404(Contribution.objects.published().select_related("round").defer("email"),
-                                     pk=pk)
-    return item_report(request, contribution,
-                       reverse("consultations:round-results", kwargs={"slug": contribution.round.slug}))
+    contribution = get_object_or_404(Contribution.objects.published().select_related("round").defer("email"), pk=pk)
+    return item_report(
+        request, contribution, reverse("consultations:round-results", kwargs={"slug": contribution.round.slug})
+    )
 
 
 @require_POST
@@ -171,8 +177,11 @@ def comment_reply(request, pk: int):
         else:
             messages.success(request, _("The official reply is published."))
     else:
-        messages.error(request, _("The reply was not published: %(errors)s")
-                       % {"errors": " ".join(e for errors in form.errors.values() for e in errors)})
+        messages.error(
+            request,
+            _("The reply was not published: %(errors)s")
+            % {"errors": " ".join(e for errors in form.errors.values() for e in errors)},
+        )
     return redirect(comment.project.get_absolute_url() + f"#comment-{comment.pk}")
 
 
@@ -183,20 +192,27 @@ def selected_ids(request, name: str) -> set[int]:
 @require_http_methods(["GET", "POST"])
 @staff_member_required
 def moderation_queue(request):
-    if not (request.user.has_perm("consultations.moderate_contribution")
-            or request.user.has_perm("consultations.moderate_comment")):
+    if not (
+        request.user.has_perm("consultations.moderate_contribution")
+        or request.user.has_perm("consultations.moderate_comment")
+    ):
         raise PermissionDenied
     form = ModerationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         items = [*form.cleaned_data["contributions"], *form.cleaned_data["comments"]]
         try:
-            count = services.items_moderate(items=items, decision=form.cleaned_data["decision"],
-                                            reason=form.cleaned_data["reason"], acting_user=request.user)
+            count = services.items_moderate(
+                items=items,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+                acting_user=request.user,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, ngettext("%(count)d item moderated.", "%(count)d items moderated.", count)
-                             % {"count": count})
+            messages.success(
+                request, ngettext("%(count)d item moderated.", "%(count)d items moderated.", count) % {"count": count}
+            )
             return redirect("consultations:moderation-queue")
     context = {
         **selectors.moderation_queue_data(),
@@ -206,4 +222,3 @@ def moderation_queue(request):
         "breadcrumbs": [crumb(_("Citizen participation"), reverse("consultations:round-list")), crumb(_("Moderation"))],
     }
     return render(request, "consultations/moderation_queue.html", context)
-

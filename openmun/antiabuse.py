@@ -56,8 +56,7 @@ def rate_limit_hit(request: HttpRequest, scope: str, *, limit: int, window: int)
 
 def too_many_requests(request: HttpRequest, *, retry_after: int | None = None) -> HttpResponse:
     """Return the translated 429 page, telling the client when it may try again."""
-    response = render(request, "errors/429.html", {"retry_after_minutes": -(-(retry_after or 60) // 60)},
-                      status=429)
+    response = render(request, "errors/429.html", {"retry_after_minutes": -(-(retry_after or 60) // 60)}, status=429)
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return response
@@ -97,7 +96,8 @@ class HoneypotMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields[HONEYPOT_FIELD] = forms.CharField(
-            label=_("Leave this field empty"), required=False,
+            label=_("Leave this field empty"),
+            required=False,
             widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
         )
 

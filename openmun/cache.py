@@ -28,10 +28,24 @@ CONTENT = "content"
 PRINTED = "printed"
 # What printed documents show, per app. Not ballots, proposals or supports: a vote must not re-render PDFs.
 PRINTED_MODELS = {
-    "programme": frozenset({
-        "commune", "programme", "objective", "principle", "methodstep", "milestone", "committeemember",
-        "committeemeeting", "axis", "partner", "project", "activity", "projectupdate", "printsettings",
-    }),
+    "programme": frozenset(
+        {
+            "commune",
+            "programme",
+            "objective",
+            "principle",
+            "methodstep",
+            "milestone",
+            "committeemember",
+            "committeemeeting",
+            "axis",
+            "partner",
+            "project",
+            "activity",
+            "projectupdate",
+            "printsettings",
+        }
+    ),
     "budgets": frozenset({"budgetyear", "budgetline", "glossaryterm"}),
 }
 
@@ -41,7 +55,8 @@ def portal_apps() -> frozenset[str]:
     """Return the labels of the portal's own apps (those in the repository, not installed packages)."""
     base = Path(settings.BASE_DIR).resolve()
     return frozenset(
-        config.label for config in apps.get_app_configs()
+        config.label
+        for config in apps.get_app_configs()
         if Path(config.path).resolve().is_relative_to(base) and ".venv" not in Path(config.path).parts
     )
 

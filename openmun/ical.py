@@ -5,8 +5,14 @@ LINE_LIMIT = 75  # octets, without the line break
 
 def text_escape(value: str) -> str:
     """Return value escaped as an iCalendar TEXT value."""
-    return (str(value).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+    return (
+        str(value)
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
 
 
 def line_fold(line: str) -> str:

@@ -42,9 +42,16 @@ class RequestLogMiddleware:
             response = self.get_response(request)
             response["X-Request-ID"] = request_id
             request_logger.info(
-                "%s %s %s", request.method, request.path, response.status_code,
-                extra={"method": request.method, "path": request.path, "status": response.status_code,
-                       "duration_ms": round((time.perf_counter() - started) * 1000, 1)},
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
             )
             return response
         finally:
@@ -176,8 +183,10 @@ class PageCacheMiddleware:
         """Return the cache key of the page: content version, day, language, scheme, host and full path."""
         # The day is part of the key: "late" flags and open phases change at midnight without any save.
         path = hashlib.sha256(f"{request.scheme}://{request.get_host()}{request.get_full_path()}".encode())
-        return (f"openmun:page:{version_get(CONTENT)}:{timezone.localdate().isoformat()}:"
-                f"{translation.get_language()}:{path.hexdigest()[:40]}")
+        return (
+            f"openmun:page:{version_get(CONTENT)}:{timezone.localdate().isoformat()}:"
+            f"{translation.get_language()}:{path.hexdigest()[:40]}"
+        )
 
     @staticmethod
     def entry_from(request: HttpRequest, response: HttpResponse) -> dict | None:

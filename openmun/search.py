@@ -23,22 +23,25 @@ import unicodedata
 from django.utils.safestring import SafeString, mark_safe
 
 # Applied after NFKD (which already splits أ إ آ ؤ ئ into a base letter and a combining hamza or madda).
-LETTER_FOLDING = str.maketrans({
-    "ٱ": "ا",  # alef wasla
-    "ى": "ي",  # alef maqsura
-    "ة": "ه",  # teh marbuta
-    "ی": "ي",  # U+06CC Farsi yeh
-    "ې": "ي",  # U+06D0
-    "ک": "ك",  # U+06A9 keheh
-    "ھ": "ه",  # U+06BE heh doachashmee
-    "ہ": "ه",  # U+06C1 heh goal
-    "ۀ": "ه",  # U+06C0 heh with yeh above
-    "ە": "ه",  # U+06D5 ae
-    "ـ": "",  # tatweel
-    "œ": "oe", "æ": "ae",  # French ligatures: "œuvre" is typed "oeuvre"
-    **{chr(0x0660 + digit): str(digit) for digit in range(10)},  # Arabic-Indic digits
-    **{chr(0x06F0 + digit): str(digit) for digit in range(10)},  # Persian digits
-})
+LETTER_FOLDING = str.maketrans(
+    {
+        "ٱ": "ا",  # alef wasla
+        "ى": "ي",  # alef maqsura
+        "ة": "ه",  # teh marbuta
+        "ی": "ي",  # U+06CC Farsi yeh
+        "ې": "ي",  # U+06D0
+        "ک": "ك",  # U+06A9 keheh
+        "ھ": "ه",  # U+06BE heh doachashmee
+        "ہ": "ه",  # U+06C1 heh goal
+        "ۀ": "ه",  # U+06C0 heh with yeh above
+        "ە": "ه",  # U+06D5 ae
+        "ـ": "",  # tatweel
+        "œ": "oe",
+        "æ": "ae",  # French ligatures: "œuvre" is typed "oeuvre"
+        **{chr(0x0660 + digit): str(digit) for digit in range(10)},  # Arabic-Indic digits
+        **{chr(0x06F0 + digit): str(digit) for digit in range(10)},  # Persian digits
+    }
+)
 # Arabic diacritics (harakat, tanwin, shadda, sukun) and the superscript alef: removed even when not
 # classified as combining by some Unicode version.
 DIACRITICS = frozenset(chr(code) for code in [*range(0x064B, 0x0653), 0x0670])
@@ -94,9 +97,17 @@ def light_normalise(text: str) -> str:
     Teh marbuta, alef maqsura and hamza forms are kept: its stemmer expects them, and folding them breaks its
     matches.
     """
-    keep = str.maketrans({"ی": "ي", "ک": "ك", "ھ": "ه", "ہ": "ه", "ـ": "",
-                          **{chr(0x0660 + d): str(d) for d in range(10)},
-                          **{chr(0x06F0 + d): str(d) for d in range(10)}})
+    keep = str.maketrans(
+        {
+            "ی": "ي",
+            "ک": "ك",
+            "ھ": "ه",
+            "ہ": "ه",
+            "ـ": "",
+            **{chr(0x0660 + d): str(d) for d in range(10)},
+            **{chr(0x06F0 + d): str(d) for d in range(10)},
+        }
+    )
     return "".join(c for c in unicodedata.normalize("NFC", text or "").translate(keep) if c not in DIACRITICS)
 
 

@@ -24,14 +24,32 @@ WORD = re.compile(r"[^\W\d_]+")
 # Scripts whose letters look alike: one word that mixes them is a disguise, not a language.
 LOOKALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC"})
 # Styled letters that spammers use to slip past filters (𝐟𝐫𝐞𝐞, ｆｒｅｅ, ⓕⓡⓔⓔ).
-STYLED_PREFIXES = ("MATHEMATICAL ", "FULLWIDTH ", "CIRCLED LATIN ", "PARENTHESIZED LATIN ", "SQUARED LATIN ",
-                   "NEGATIVE CIRCLED LATIN ", "NEGATIVE SQUARED LATIN ")
+STYLED_PREFIXES = (
+    "MATHEMATICAL ",
+    "FULLWIDTH ",
+    "CIRCLED LATIN ",
+    "PARENTHESIZED LATIN ",
+    "SQUARED LATIN ",
+    "NEGATIVE CIRCLED LATIN ",
+    "NEGATIVE SQUARED LATIN ",
+)
 MAX_LINKS = 2
 
 # Folding for comparison only (never for storage): alef forms, alef maqsura, teh marbuta, Persian forms.
-ARABIC_FOLDING = str.maketrans({
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ة": "ه", "ھ": "ه", "ۀ": "ه", "ک": "ك",
-})
+ARABIC_FOLDING = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ی": "ي",
+        "ة": "ه",
+        "ھ": "ه",
+        "ۀ": "ه",
+        "ک": "ك",
+    }
+)
 
 
 def normalise(value: str, *, multiline: bool = True) -> str:
@@ -65,20 +83,23 @@ def validate_plain_text(value: str) -> None:
     for character in set(value):
         if ord(character) > 0x7F and unicodedata.name(character, "").startswith(STYLED_PREFIXES):
             raise ValidationError(
-                _("Write with ordinary letters: styled or full-width letters are not accepted."), code="styled",
+                _("Write with ordinary letters: styled or full-width letters are not accepted."),
+                code="styled",
             )
     for word in WORD.findall(value):
         scripts = {letter_script(character) for character in word} & LOOKALIKE_SCRIPTS
         if len(scripts) > 1:
             raise ValidationError(
                 _("The word “%(word)s” mixes letters of different alphabets. Type it again with one keyboard."),
-                code="mixed_scripts", params={"word": word[:40]},
+                code="mixed_scripts",
+                params={"word": word[:40]},
             )
     links = len(LINK.findall(value))
     if links > MAX_LINKS:
         raise ValidationError(
             ngettext_lazy("Include at most %(limit)d link.", "Include at most %(limit)d links.", "limit"),
-            code="links", params={"limit": MAX_LINKS, "count": links},
+            code="links",
+            params={"limit": MAX_LINKS, "count": links},
         )
 
 
@@ -101,4 +122,3 @@ class PlainTextField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return normalise(value, multiline=isinstance(self.widget, forms.Textarea))
-

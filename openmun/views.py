@@ -25,9 +25,11 @@ RETRY_AFTER = 30
 def robots_txt(request):
     # Search result pages are endless combinations of words: crawlers get the sitemap instead.
     sitemap = f"{request.scheme}://{request.get_host()}/sitemap.xml"
-    return HttpResponse("User-agent: *\nDisallow: /ar/admin/\nDisallow: /fr/admin/\n"
-                        f"Disallow: /ar/search/\nDisallow: /fr/search/\nSitemap: {sitemap}\n",
-                        content_type="text/plain; charset=utf-8")
+    return HttpResponse(
+        "User-agent: *\nDisallow: /ar/admin/\nDisallow: /fr/admin/\n"
+        f"Disallow: /ar/search/\nDisallow: /fr/search/\nSitemap: {sitemap}\n",
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 @never_cache

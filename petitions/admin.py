@@ -59,21 +59,38 @@ class Step:
 
 
 STEPS: dict[str, Step] = {
-    "publish": Step(_("Publish after the pre-check"), step_forms.PublishStepForm, services.petition_publish,
-                    State.PUBLISHED, needs_site_url=True),
-    "not-admit": Step(_("Do not admit at the pre-check"), step_forms.NotAdmitStepForm, services.petition_not_admit,
-                      State.NOT_ADMITTED, needs_site_url=True),
+    "publish": Step(
+        _("Publish after the pre-check"),
+        step_forms.PublishStepForm,
+        services.petition_publish,
+        State.PUBLISHED,
+        needs_site_url=True,
+    ),
+    "not-admit": Step(
+        _("Do not admit at the pre-check"),
+        step_forms.NotAdmitStepForm,
+        services.petition_not_admit,
+        State.NOT_ADMITTED,
+        needs_site_url=True,
+    ),
     "deposit": Step(_("Record the deposit"), step_forms.DepositStepForm, services.petition_deposit, State.DEPOSITED),
-    "review": Step(_("Start the bureau's review"), step_forms.ReviewStepForm, services.petition_review_start,
-                   State.UNDER_REVIEW),
+    "review": Step(
+        _("Start the bureau's review"), step_forms.ReviewStepForm, services.petition_review_start, State.UNDER_REVIEW
+    ),
     "accept": Step(_("Record the acceptance"), step_forms.AcceptStepForm, services.petition_accept, State.ACCEPTED),
     "refuse": Step(_("Record the refusal"), step_forms.RefuseStepForm, services.petition_refuse, State.REFUSED),
-    "notify": Step(_("Record the notification of the refusal"), step_forms.NotifyStepForm,
-                   services.petition_refusal_notify),
-    "deliberate": Step(_("Record the council's deliberation"), step_forms.DeliberateStepForm,
-                       services.petition_deliberate, State.DELIBERATED),
-    "withdraw": Step(_("Record the withdrawal"), step_forms.WithdrawStepForm, services.petition_withdraw,
-                     State.WITHDRAWN),
+    "notify": Step(
+        _("Record the notification of the refusal"), step_forms.NotifyStepForm, services.petition_refusal_notify
+    ),
+    "deliberate": Step(
+        _("Record the council's deliberation"),
+        step_forms.DeliberateStepForm,
+        services.petition_deliberate,
+        State.DELIBERATED,
+    ),
+    "withdraw": Step(
+        _("Record the withdrawal"), step_forms.WithdrawStepForm, services.petition_withdraw, State.WITHDRAWN
+    ),
 }
 
 
@@ -83,8 +100,11 @@ def errors_attach(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
         return
     for field, errors in error.error_dict.items():
-        target = field if field in form.fields else next(
-            (name for name in form.fields if name.startswith(f"{field}_")), None)
+        target = (
+            field
+            if field in form.fields
+            else next((name for name in form.fields if name.startswith(f"{field}_")), None)
+        )
         form.add_error(target, errors)
 
 
@@ -107,8 +127,16 @@ class PetitionAdmin(ModeratedAdmin, TabbedTranslationAdmin):
     can be taken down and put back by the portal's moderation actions."""
 
     actions = ["publish_selected", "hide_selected"]
-    list_display = ("title", "kind", "state", "status", "support_count", "deposited_on", "notice_deadline_display",
-                    "created_at")
+    list_display = (
+        "title",
+        "kind",
+        "state",
+        "status",
+        "support_count",
+        "deposited_on",
+        "notice_deadline_display",
+        "created_at",
+    )
     list_filter = ("state", "status", "kind", "domain")
     search_fields = ("title", "agent_name", "association_name", "receipt_number")
     date_hierarchy = "created_at"
@@ -117,16 +145,46 @@ class PetitionAdmin(ModeratedAdmin, TabbedTranslationAdmin):
     change_list_template = "admin/petitions/petition/change_list.html"
     fieldsets = (
         (None, {"fields": ("kind", "title", "request", "reasons", "domain", "language", "created_at")}),
-        (_("Agent or association"), {"fields": ("agent_name", "association_name", "association_founded_on",
-                                                "association_seat", "association_representative")}),
+        (
+            _("Agent or association"),
+            {
+                "fields": (
+                    "agent_name",
+                    "association_name",
+                    "association_founded_on",
+                    "association_seat",
+                    "association_representative",
+                )
+            },
+        ),
         (_("Contact details (never published)"), {"fields": ("contact_email", "contact_phone")}),
         (_("Pre-check"), {"fields": ("status", "moderation_reason", "moderated_at", "moderated_by", "report_count")}),
-        (_("Procedure"), {"fields": (
-            "state", "signature_threshold", "support_count", "published_on", "receipt_number", "deposited_on",
-            "paper_signature_count", "notice_deadline_display", "review_started_on", "decided_on", "session",
-            "committees", "refusal_reasons", "refusal_notified_on", "deliberated_on", "outcome",
-            "decision_reference", "decision_summary", "closed_on",
-        )}),
+        (
+            _("Procedure"),
+            {
+                "fields": (
+                    "state",
+                    "signature_threshold",
+                    "support_count",
+                    "published_on",
+                    "receipt_number",
+                    "deposited_on",
+                    "paper_signature_count",
+                    "notice_deadline_display",
+                    "review_started_on",
+                    "decided_on",
+                    "session",
+                    "committees",
+                    "refusal_reasons",
+                    "refusal_notified_on",
+                    "deliberated_on",
+                    "outcome",
+                    "decision_reference",
+                    "decision_summary",
+                    "closed_on",
+                )
+            },
+        ),
     )
     # Only the public texts staff wrote stay editable here, to add or correct a language; every step of the
     # procedure goes through its form and service.
@@ -152,17 +210,23 @@ class PetitionAdmin(ModeratedAdmin, TabbedTranslationAdmin):
         # is closed. Moderation takes down, or puts back, a petition published before.
         never = queryset.filter(published_on__isnull=True)
         if never.exists():
-            self.message_user(request, _("Petitions never published are pre-checked with the steps on their page: "
-                                         "%(titles)s") % {"titles": ", ".join(str(p) for p in never)},
-                              messages.WARNING)
+            self.message_user(
+                request,
+                _("Petitions never published are pre-checked with the steps on their page: %(titles)s")
+                % {"titles": ", ".join(str(p) for p in never)},
+                messages.WARNING,
+            )
         queryset = queryset.filter(published_on__isnull=False)
         if queryset.exists():
             super()._moderate(request, queryset, decision, reason)
 
     def get_urls(self):
         return [
-            path("<path:object_id>/step/<slug:step>/", self.admin_site.admin_view(self.step_view),
-                 name="petitions_petition_step"),
+            path(
+                "<path:object_id>/step/<slug:step>/",
+                self.admin_site.admin_view(self.step_view),
+                name="petitions_petition_step",
+            ),
             *super().get_urls(),
         ]
 

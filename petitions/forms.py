@@ -30,31 +30,53 @@ class PetitionForm(ConsentMixin, HoneypotMixin, forms.ModelForm):
     use_required_attribute = False
 
     citizens_eligible = forms.BooleanField(
-        label=_("The signatories live in the commune or have an economic, commercial or professional activity "
-                "there, meet the conditions for registration on the electoral lists, and have a direct common "
-                "interest in the request."),
+        label=_(
+            "The signatories live in the commune or have an economic, commercial or professional activity "
+            "there, meet the conditions for registration on the electoral lists, and have a direct common "
+            "interest in the request."
+        ),
         required=False,
     )
     association_eligible = forms.BooleanField(
-        label=_("The association was constituted in Morocco, runs democratically, is in good standing with the "
-                "law, has its seat or a branch in the commune, and its activity is linked to the request."),
+        label=_(
+            "The association was constituted in Morocco, runs democratically, is in good standing with the "
+            "law, has its seat or a branch in the commune, and its activity is linked to the request."
+        ),
         required=False,
     )
     within_limits = forms.BooleanField(
-        label=_("The request concerns a matter within the commune's competences and does not touch the "
-                "constants set out in article 1 of the Constitution."),
+        label=_(
+            "The request concerns a matter within the commune's competences and does not touch the "
+            "constants set out in article 1 of the Constitution."
+        ),
         error_messages={"required": _("A petition that touches these constants cannot be received.")},
     )
 
     class Meta:
         model = Petition
-        fields = ["kind", "title", "request", "reasons", "domain", "agent_name", "association_name",
-                  "association_founded_on", "association_seat", "association_representative", "contact_email",
-                  "contact_phone"]
+        fields = [
+            "kind",
+            "title",
+            "request",
+            "reasons",
+            "domain",
+            "agent_name",
+            "association_name",
+            "association_founded_on",
+            "association_seat",
+            "association_representative",
+            "contact_email",
+            "contact_phone",
+        ]
         field_classes = {
-            "title": PlainTextField, "request": PlainTextField, "reasons": PlainTextField,
-            "agent_name": PlainTextField, "association_name": PlainTextField, "association_seat": PlainTextField,
-            "association_representative": PlainTextField, "contact_phone": PlainTextField,
+            "title": PlainTextField,
+            "request": PlainTextField,
+            "reasons": PlainTextField,
+            "agent_name": PlainTextField,
+            "association_name": PlainTextField,
+            "association_seat": PlainTextField,
+            "association_representative": PlainTextField,
+            "contact_phone": PlainTextField,
         }
         widgets = {
             "kind": forms.RadioSelect,
@@ -75,19 +97,23 @@ class PetitionForm(ConsentMixin, HoneypotMixin, forms.ModelForm):
         # Each part of the form is required for its kind of petition: shown as required before the choice is
         # known, checked as required for the kind chosen.
         kind = self.data.get(self.add_prefix("kind")) if self.is_bound else None
-        for kind_value, names in ((Petition.Kind.CITIZENS, (*CITIZEN_FIELDS, "citizens_eligible")),
-                                  (Petition.Kind.ASSOCIATION, (*ASSOCIATION_FIELDS, "association_eligible"))):
+        for kind_value, names in (
+            (Petition.Kind.CITIZENS, (*CITIZEN_FIELDS, "citizens_eligible")),
+            (Petition.Kind.ASSOCIATION, (*ASSOCIATION_FIELDS, "association_eligible")),
+        ):
             for name in names:
                 self.fields[name].required = kind in (None, kind_value)
         for name in ("citizens_eligible", "association_eligible"):
             self.fields[name].error_messages["required"] = _(
-                "Tick this box to confirm that the petition meets these conditions.")
+                "Tick this box to confirm that the petition meets these conditions."
+            )
 
     def _update_errors(self, errors):
         # The model's checks repeat what the form already said about a field left empty: say it once.
         if hasattr(errors, "error_dict"):
-            errors = forms.ValidationError({field: field_errors for field, field_errors in errors.error_dict.items()
-                                            if field not in self._errors})
+            errors = forms.ValidationError(
+                {field: field_errors for field, field_errors in errors.error_dict.items() if field not in self._errors}
+            )
         super()._update_errors(errors)
 
     def _post_clean(self):
@@ -109,8 +135,10 @@ class SupportForm(HoneypotMixin, forms.ModelForm):
         field_classes = {"name": PlainTextField}
         widgets = {"relation": forms.RadioSelect}
         labels = {
-            "consent": _("I agree that the commune keeps my name, my link with the commune and my e-mail address "
-                         "to count my support, as explained above."),
+            "consent": _(
+                "I agree that the commune keeps my name, my link with the commune and my e-mail address "
+                "to count my support, as explained above."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -146,13 +174,17 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.petition = petition
         for stem, (label, required) in self.translated.items():
-            for code, field in _translated_field(forms.CharField, label, required_first=required,
-                                                 widget=forms.Textarea(attrs={"rows": 3})).items():
+            for code, field in _translated_field(
+                forms.CharField, label, required_first=required, widget=forms.Textarea(attrs={"rows": 3})
+            ).items():
                 self.fields[f"{stem}_{code}"] = field
 
     def service_kwargs(self) -> dict:
-        data = {name: value for name, value in self.cleaned_data.items()
-                if not any(name.startswith(f"{stem}_") for stem in self.translated)}
+        data = {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if not any(name.startswith(f"{stem}_") for stem in self.translated)
+        }
         for stem in self.translated:
             data[stem] = {code: self.cleaned_data.get(f"{stem}_{code}", "") for code, _name in settings.LANGUAGES}
         return data
@@ -163,27 +195,32 @@ class PublishStepForm(StepForm):
 
 
 class NotAdmitStepForm(StepForm):
-    reason = forms.CharField(label=_("reason, sent to the petition's authors"),
-                             widget=forms.Textarea(attrs={"rows": 4}))
+    reason = forms.CharField(
+        label=_("reason, sent to the petition's authors"), widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 def _document_field() -> forms.FileField:
-    return forms.FileField(label=PetitionEvent._meta.get_field("document").verbose_name, required=False,
-                           help_text=PetitionEvent._meta.get_field("document").help_text)
+    return forms.FileField(
+        label=PetitionEvent._meta.get_field("document").verbose_name,
+        required=False,
+        help_text=PetitionEvent._meta.get_field("document").help_text,
+    )
 
 
 class DepositStepForm(StepForm):
     receipt_number = forms.CharField(label=Petition._meta.get_field("receipt_number").verbose_name, max_length=60)
     deposited_on = forms.DateField(label=Petition._meta.get_field("deposited_on").verbose_name, widget=DateInput)
     paper_signature_count = forms.IntegerField(
-        label=Petition._meta.get_field("paper_signature_count").verbose_name, min_value=0, required=False,
+        label=Petition._meta.get_field("paper_signature_count").verbose_name,
+        min_value=0,
+        required=False,
     )
     document = _document_field()
 
 
 class ReviewStepForm(StepForm):
-    started_on = forms.DateField(label=Petition._meta.get_field("review_started_on").verbose_name,
-                                 widget=DateInput)
+    started_on = forms.DateField(label=Petition._meta.get_field("review_started_on").verbose_name, widget=DateInput)
 
 
 class AcceptStepForm(StepForm):
@@ -202,26 +239,29 @@ class AcceptStepForm(StepForm):
 class RefuseStepForm(StepForm):
     translated = {"reasons": (_("reasons for the refusal"), True)}
     decided_on = forms.DateField(label=Petition._meta.get_field("decided_on").verbose_name, widget=DateInput)
-    notified_on = forms.DateField(label=Petition._meta.get_field("refusal_notified_on").verbose_name,
-                                  widget=DateInput, required=False,
-                                  help_text=_("Leave empty if the agent has not been notified yet."))
+    notified_on = forms.DateField(
+        label=Petition._meta.get_field("refusal_notified_on").verbose_name,
+        widget=DateInput,
+        required=False,
+        help_text=_("Leave empty if the agent has not been notified yet."),
+    )
     document = _document_field()
 
 
 class NotifyStepForm(StepForm):
-    notified_on = forms.DateField(label=Petition._meta.get_field("refusal_notified_on").verbose_name,
-                                  widget=DateInput)
+    notified_on = forms.DateField(label=Petition._meta.get_field("refusal_notified_on").verbose_name, widget=DateInput)
     document = _document_field()
 
 
 class DeliberateStepForm(StepForm):
     translated = {"summaries": (_("summary of the council's decision"), True)}
-    deliberated_on = forms.DateField(label=Petition._meta.get_field("deliberated_on").verbose_name,
-                                     widget=DateInput)
-    outcome = forms.ChoiceField(label=Petition._meta.get_field("outcome").verbose_name,
-                                choices=Petition.Outcome.choices)
-    decision_reference = forms.CharField(label=Petition._meta.get_field("decision_reference").verbose_name,
-                                         max_length=100)
+    deliberated_on = forms.DateField(label=Petition._meta.get_field("deliberated_on").verbose_name, widget=DateInput)
+    outcome = forms.ChoiceField(
+        label=Petition._meta.get_field("outcome").verbose_name, choices=Petition.Outcome.choices
+    )
+    decision_reference = forms.CharField(
+        label=Petition._meta.get_field("decision_reference").verbose_name, max_length=100
+    )
     document = _document_field()
 
 

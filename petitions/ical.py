@@ -11,8 +11,14 @@ from openmun.ical import line_fold, text_escape
 from petitions.models import CouncilSession
 
 
-def sessions_ical(sessions: Iterable[CouncilSession], *, name: str, description: str, host: str,
-                  url_for: Callable[[CouncilSession], str]) -> str:
+def sessions_ical(
+    sessions: Iterable[CouncilSession],
+    *,
+    name: str,
+    description: str,
+    host: str,
+    url_for: Callable[[CouncilSession], str],
+) -> str:
     """Return the sessions as an iCalendar document: all-day events over their dates or expected period."""
     stamp = timezone.now().astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [

@@ -18,8 +18,13 @@ from programme.selectors import commune_get
 PAGE_SIZE = 20
 # What the public list can be filtered by: every state a published petition can be in.
 PUBLIC_STATES = [
-    Petition.State.PUBLISHED, Petition.State.DEPOSITED, Petition.State.UNDER_REVIEW, Petition.State.ACCEPTED,
-    Petition.State.REFUSED, Petition.State.DELIBERATED, Petition.State.WITHDRAWN,
+    Petition.State.PUBLISHED,
+    Petition.State.DEPOSITED,
+    Petition.State.UNDER_REVIEW,
+    Petition.State.ACCEPTED,
+    Petition.State.REFUSED,
+    Petition.State.DELIBERATED,
+    Petition.State.WITHDRAWN,
 ]
 
 
@@ -52,9 +57,11 @@ def petition_list_data(*, state: str = "", page: str | int | None = None) -> dic
     counts = dict(public.values_list("state").annotate(count=Count("pk")).order_by())
     if state not in PUBLIC_STATES:
         state = ""
-    petitions = public.select_related("session").defer(
-        "contact_email", "contact_phone", "reasons", "moderation_reason"
-    ).order_by("-published_on", "-pk")
+    petitions = (
+        public.select_related("session")
+        .defer("contact_email", "contact_phone", "reasons", "moderation_reason")
+        .order_by("-published_on", "-pk")
+    )
     if state:
         petitions = petitions.filter(state=state)
     filters = [StateFilter(value="", label="", count=sum(counts.values()), current=not state)]
@@ -77,8 +84,9 @@ def petition_get_public(pk: int) -> Petition:
 def petition_detail_data(pk: int) -> dict:
     """Return a published petition with its public timeline, or raise Http404."""
     petition = petition_get_public(pk)
-    events = list(petition.events.exclude(action=PetitionEvent.Action.NOT_ADMITTED).order_by("date", "recorded_at",
-                                                                                              "pk"))
+    events = list(
+        petition.events.exclude(action=PetitionEvent.Action.NOT_ADMITTED).order_by("date", "recorded_at", "pk")
+    )
     today = timezone.localdate()
     days = petition.days_to_deadline_on(today)
     return {
@@ -104,10 +112,15 @@ def supporters_for_export(petition: Petition) -> QuerySet[Support]:
 def _with_agenda_counts(sessions: QuerySet[CouncilSession]) -> QuerySet[CouncilSession]:
     return sessions.annotate(
         item_count=Count("agenda_items", distinct=True),
-        petition_count=Count("petitions", filter=Q(
-            petitions__status=Petition.Status.PUBLISHED, petitions__published_on__isnull=False,
-            petitions__state__in=[Petition.State.ACCEPTED, Petition.State.DELIBERATED],
-        ), distinct=True),
+        petition_count=Count(
+            "petitions",
+            filter=Q(
+                petitions__status=Petition.Status.PUBLISHED,
+                petitions__published_on__isnull=False,
+                petitions__state__in=[Petition.State.ACCEPTED, Petition.State.DELIBERATED],
+            ),
+            distinct=True,
+        ),
     )
 
 
@@ -136,8 +149,13 @@ def council_session_detail_data(slug: str) -> dict:
         .order_by("decided_on", "pk")
     )
     today = timezone.localdate()
-    return {"session": session, "items": items, "petitions": petitions, "today": today,
-            "is_past": session.last_day < today}
+    return {
+        "session": session,
+        "items": items,
+        "petitions": petitions,
+        "today": today,
+        "is_past": session.last_day < today,
+    }
 
 
 def council_sessions_for_feed() -> QuerySet[CouncilSession]:
@@ -166,8 +184,15 @@ def deadline_dashboard_data(*, today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     petitions = Petition.objects.awaiting_notice().defer("reasons", "request")
     rows = sorted(
-        (DeadlineRow(petition=p, deadline=p.notice_deadline, days=p.days_to_deadline_on(today),
-                     state=p.notice_state_on(today)) for p in petitions),
+        (
+            DeadlineRow(
+                petition=p,
+                deadline=p.notice_deadline,
+                days=p.days_to_deadline_on(today),
+                state=p.notice_state_on(today),
+            )
+            for p in petitions
+        ),
         key=lambda row: (row.deadline, row.petition.pk),
     )
     return {

@@ -61,16 +61,21 @@ def _transition_check(petition: Petition, target: str) -> None:
     if not allowed:
         raise ValidationError(
             _("The procedure of this petition has ended (“%(state)s”): no further step can be recorded."),
-            code="procedure_ended", params={"state": petition.get_state_display()},
+            code="procedure_ended",
+            params={"state": petition.get_state_display()},
         )
     # Translators: separates the items of a list, as in “deposited, withdrawn”.
     separator = pgettext("list separator", ", ")
     raise ValidationError(
-        _("The procedure does not allow this step: the petition is “%(state)s”; the next step can only be: "
-          "%(allowed)s."),
+        _(
+            "The procedure does not allow this step: the petition is “%(state)s”; the next step can only be: "
+            "%(allowed)s."
+        ),
         code="transition_forbidden",
-        params={"state": petition.get_state_display(),
-                "allowed": separator.join(str(State(state).label) for state in allowed)},
+        params={
+            "state": petition.get_state_display(),
+            "allowed": separator.join(str(State(state).label) for state in allowed),
+        },
     )
 
 
@@ -84,19 +89,32 @@ def _locked(petition: Petition) -> Petition:
     return Petition.objects.select_for_update().get(pk=petition.pk)
 
 
-def _date_check(field: str, day: datetime.date, *, not_before: datetime.date | None = None,
-                not_before_label: str = "") -> None:
+def _date_check(
+    field: str, day: datetime.date, *, not_before: datetime.date | None = None, not_before_label: str = ""
+) -> None:
     if day > timezone.localdate():
         raise ValidationError({field: ValidationError(_("This date is in the future."), code="future_date")})
     if not_before and day < not_before:
-        raise ValidationError({field: ValidationError(
-            _("This date cannot be before %(step)s (%(date)s)."), code="date_order",
-            params={"step": not_before_label, "date": date_format(not_before)},
-        )})
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _("This date cannot be before %(step)s (%(date)s)."),
+                    code="date_order",
+                    params={"step": not_before_label, "date": date_format(not_before)},
+                )
+            }
+        )
 
 
-def _event_add(petition: Petition, action: str, day: datetime.date, *, acting_user: AbstractBaseUser | None,
-               notes: dict[str, str] | None = None, document: File | None = None) -> PetitionEvent:
+def _event_add(
+    petition: Petition,
+    action: str,
+    day: datetime.date,
+    *,
+    acting_user: AbstractBaseUser | None,
+    notes: dict[str, str] | None = None,
+    document: File | None = None,
+) -> PetitionEvent:
     event = PetitionEvent(petition=petition, action=action, date=day, acting_user=acting_user)
     for code, _name in settings.LANGUAGES:
         setattr(event, f"note_{code}", normalise((notes or {}).get(code, "")))
@@ -146,10 +164,16 @@ def petition_submit(
     """Record a petition submitted online; it stays private until staff have pre-checked it."""
     today = timezone.localdate()
     petition = Petition(
-        kind=kind, title=normalise(title, multiline=False), request=normalise(request), reasons=normalise(reasons),
-        domain=domain, language=language or translation.get_language(),
-        contact_email=contact_email.strip(), contact_phone=normalise(contact_phone, multiline=False),
-        status=Moderated.Status.PENDING, state=State.SUBMITTED,
+        kind=kind,
+        title=normalise(title, multiline=False),
+        request=normalise(request),
+        reasons=normalise(reasons),
+        domain=domain,
+        language=language or translation.get_language(),
+        contact_email=contact_email.strip(),
+        contact_phone=normalise(contact_phone, multiline=False),
+        status=Moderated.Status.PENDING,
+        state=State.SUBMITTED,
     )
     if kind == Petition.Kind.CITIZENS:
         petition.agent_name = normalise(agent_name, multiline=False)
@@ -163,8 +187,9 @@ def petition_submit(
     petition.full_clean()
     with transaction.atomic():
         # The database remembers every petition; the cache claim closes the race between two identical posts.
-        if (Petition.objects.filter(fingerprint=petition.fingerprint).exists()
-                or not antiabuse.submission_claim("petition", petition.fingerprint)):
+        if Petition.objects.filter(fingerprint=petition.fingerprint).exists() or not antiabuse.submission_claim(
+            "petition", petition.fingerprint
+        ):
             raise ValidationError(
                 _("The same petition has already been submitted. There is no need to send it again."),
                 code="duplicate",
@@ -172,15 +197,21 @@ def petition_submit(
         petition.save()
         _event_add(petition, Action.SUBMITTED, today, acting_user=None)
         if petition.contact_email:
-            body = render_to_string("petitions/email/petition_submitted.txt",
-                                    {"petition": petition, "site_url": site_url})
-            _mail_after_commit(subject=_("Your petition has been received"), body=body, to=petition.contact_email,
-                               what=f"the acknowledgement of petition {petition.pk}")
+            body = render_to_string(
+                "petitions/email/petition_submitted.txt", {"petition": petition, "site_url": site_url}
+            )
+            _mail_after_commit(
+                subject=_("Your petition has been received"),
+                body=body,
+                to=petition.contact_email,
+                what=f"the acknowledgement of petition {petition.pk}",
+            )
     return petition
 
 
-def petition_publish(*, petition: Petition, acting_user: AbstractBaseUser,
-                     notes: dict[str, str] | None = None, site_url: str = "") -> Petition:
+def petition_publish(
+    *, petition: Petition, acting_user: AbstractBaseUser, notes: dict[str, str] | None = None, site_url: str = ""
+) -> Petition:
     """Publish a pre-checked petition so that it gathers support; the pre-check is a moderation decision."""
     _require(acting_user, "decide_petition")
     today = timezone.localdate()
@@ -195,36 +226,48 @@ def petition_publish(*, petition: Petition, acting_user: AbstractBaseUser,
         _event_add(petition, Action.PUBLISHED, today, acting_user=acting_user, notes=notes)
         if petition.contact_email:
             with translation.override(petition.language):
-                body = render_to_string("petitions/email/petition_published.txt",
-                                        {"petition": petition, "site_url": site_url})
+                body = render_to_string(
+                    "petitions/email/petition_published.txt", {"petition": petition, "site_url": site_url}
+                )
                 subject = _("Your petition is published")
-            _mail_after_commit(subject=subject, body=body, to=petition.contact_email,
-                               what=f"the publication notice of petition {petition.pk}")
+            _mail_after_commit(
+                subject=subject,
+                body=body,
+                to=petition.contact_email,
+                what=f"the publication notice of petition {petition.pk}",
+            )
     return petition
 
 
-def petition_not_admit(*, petition: Petition, reason: str, acting_user: AbstractBaseUser,
-                       site_url: str = "") -> Petition:
+def petition_not_admit(
+    *, petition: Petition, reason: str, acting_user: AbstractBaseUser, site_url: str = ""
+) -> Petition:
     """Refuse to publish a submitted petition, with the reason given to its authors; it stays private."""
     _require(acting_user, "decide_petition")
     today = timezone.localdate()
     with transaction.atomic():
         petition = _locked(petition)
         _transition_check(petition, State.NOT_ADMITTED)
-        petition = item_moderate(item=petition, decision=Moderated.Status.HIDDEN, reason=reason,
-                                 acting_user=acting_user)
+        petition = item_moderate(
+            item=petition, decision=Moderated.Status.HIDDEN, reason=reason, acting_user=acting_user
+        )
         petition.state = State.NOT_ADMITTED
         petition.closed_on = today
         petition.save(update_fields=["state", "closed_on"])
         _event_add(petition, Action.NOT_ADMITTED, today, acting_user=acting_user)
         if petition.contact_email:
             with translation.override(petition.language):
-                body = render_to_string("petitions/email/petition_not_admitted.txt",
-                                        {"petition": petition, "reason": petition.moderation_reason,
-                                         "site_url": site_url})
+                body = render_to_string(
+                    "petitions/email/petition_not_admitted.txt",
+                    {"petition": petition, "reason": petition.moderation_reason, "site_url": site_url},
+                )
                 subject = _("Your petition has not been published")
-            _mail_after_commit(subject=subject, body=body, to=petition.contact_email,
-                               what=f"the pre-check answer of petition {petition.pk}")
+            _mail_after_commit(
+                subject=subject,
+                body=body,
+                to=petition.contact_email,
+                what=f"the pre-check answer of petition {petition.pk}",
+            )
     return petition
 
 
@@ -245,11 +288,17 @@ def petition_deposit(
     with transaction.atomic():
         petition = _locked(petition)
         _transition_check(petition, State.DEPOSITED)
-        _date_check("deposited_on", deposited_on, not_before=petition.published_on,
-                    not_before_label=_("the publication"))
+        _date_check(
+            "deposited_on", deposited_on, not_before=petition.published_on, not_before_label=_("the publication")
+        )
         if petition.kind == Petition.Kind.CITIZENS and paper_signature_count is None:
-            raise ValidationError({"paper_signature_count": ValidationError(
-                _("Give the number of valid signatures on the paper sheets."), code="signatures_required")})
+            raise ValidationError(
+                {
+                    "paper_signature_count": ValidationError(
+                        _("Give the number of valid signatures on the paper sheets."), code="signatures_required"
+                    )
+                }
+            )
         petition.state = State.DEPOSITED
         petition.receipt_number = normalise(receipt_number, multiline=False)
         petition.deposited_on = deposited_on
@@ -260,8 +309,7 @@ def petition_deposit(
     return petition
 
 
-def petition_review_start(*, petition: Petition, started_on: datetime.date,
-                          acting_user: AbstractBaseUser) -> Petition:
+def petition_review_start(*, petition: Petition, started_on: datetime.date, acting_user: AbstractBaseUser) -> Petition:
     """Record that the council's bureau has started checking the petition's conditions."""
     _require(acting_user, "decide_petition")
     with transaction.atomic():
@@ -291,24 +339,41 @@ def petition_accept(
     with transaction.atomic():
         petition = _locked(petition)
         _transition_check(petition, State.ACCEPTED)
-        _date_check("decided_on", decided_on, not_before=petition.review_started_on or petition.deposited_on,
-                    not_before_label=_("the deposit"))
-        if (petition.kind == Petition.Kind.CITIZENS
-                and (petition.paper_signature_count or 0) < (petition.signature_threshold or 0)):
+        _date_check(
+            "decided_on",
+            decided_on,
+            not_before=petition.review_started_on or petition.deposited_on,
+            not_before_label=_("the deposit"),
+        )
+        if petition.kind == Petition.Kind.CITIZENS and (petition.paper_signature_count or 0) < (
+            petition.signature_threshold or 0
+        ):
             raise ValidationError(
-                _("The procedure does not allow accepting this petition: it has %(count)s valid signatures and "
-                  "needs %(threshold)s."),
+                _(
+                    "The procedure does not allow accepting this petition: it has %(count)s valid signatures and "
+                    "needs %(threshold)s."
+                ),
                 code="threshold_not_met",
                 params={"count": petition.paper_signature_count or 0, "threshold": petition.signature_threshold},
             )
         if session.kind != CouncilSession.Kind.ORDINARY or session.last_day < decided_on:
-            raise ValidationError({"session": ValidationError(
-                _("An accepted petition goes on the agenda of an ordinary session still to come."),
-                code="session_not_upcoming_ordinary")})
+            raise ValidationError(
+                {
+                    "session": ValidationError(
+                        _("An accepted petition goes on the agenda of an ordinary session still to come."),
+                        code="session_not_upcoming_ordinary",
+                    )
+                }
+            )
         if not any((committees or {}).values()):
-            raise ValidationError({"committees": ValidationError(
-                _("Name the standing committee or committees the petition is referred to."),
-                code="committees_required")})
+            raise ValidationError(
+                {
+                    "committees": ValidationError(
+                        _("Name the standing committee or committees the petition is referred to."),
+                        code="committees_required",
+                    )
+                }
+            )
         petition.state = State.ACCEPTED
         petition.decided_on = decided_on
         petition.session = session
@@ -333,11 +398,16 @@ def petition_refuse(
     with transaction.atomic():
         petition = _locked(petition)
         _transition_check(petition, State.REFUSED)
-        _date_check("decided_on", decided_on, not_before=petition.review_started_on or petition.deposited_on,
-                    not_before_label=_("the deposit"))
+        _date_check(
+            "decided_on",
+            decided_on,
+            not_before=petition.review_started_on or petition.deposited_on,
+            not_before_label=_("the deposit"),
+        )
         if not any((reasons or {}).values()):
-            raise ValidationError({"refusal_reasons": ValidationError(
-                _("A refusal states its reasons."), code="reasons_required")})
+            raise ValidationError(
+                {"refusal_reasons": ValidationError(_("A refusal states its reasons."), code="reasons_required")}
+            )
         petition.state = State.REFUSED
         petition.decided_on = decided_on
         petition.closed_on = decided_on
@@ -350,8 +420,9 @@ def petition_refuse(
     return petition
 
 
-def petition_refusal_notify(*, petition: Petition, notified_on: datetime.date, document: File | None = None,
-                            acting_user: AbstractBaseUser) -> Petition:
+def petition_refusal_notify(
+    *, petition: Petition, notified_on: datetime.date, document: File | None = None, acting_user: AbstractBaseUser
+) -> Petition:
     """Record the day the president notified the refusal to the agent (due within three months of deposit)."""
     _require(acting_user, "decide_petition")
     with transaction.atomic():
@@ -381,11 +452,20 @@ def petition_deliberate(
     with transaction.atomic():
         petition = _locked(petition)
         _transition_check(petition, State.DELIBERATED)
-        _date_check("deliberated_on", deliberated_on, not_before=petition.decided_on,
-                    not_before_label=_("the bureau's decision"))
+        _date_check(
+            "deliberated_on",
+            deliberated_on,
+            not_before=petition.decided_on,
+            not_before_label=_("the bureau's decision"),
+        )
         if not decision_reference.strip():
-            raise ValidationError({"decision_reference": ValidationError(
-                _("Give the reference of the council's decision."), code="reference_required")})
+            raise ValidationError(
+                {
+                    "decision_reference": ValidationError(
+                        _("Give the reference of the council's decision."), code="reference_required"
+                    )
+                }
+            )
         petition.state = State.DELIBERATED
         petition.deliberated_on = deliberated_on
         petition.outcome = outcome
@@ -398,15 +478,24 @@ def petition_deliberate(
     return petition
 
 
-def petition_withdraw(*, petition: Petition, withdrawn_on: datetime.date, notes: dict[str, str] | None = None,
-                      acting_user: AbstractBaseUser) -> Petition:
+def petition_withdraw(
+    *,
+    petition: Petition,
+    withdrawn_on: datetime.date,
+    notes: dict[str, str] | None = None,
+    acting_user: AbstractBaseUser,
+) -> Petition:
     """Record that the agent or the association withdrew the petition."""
     _require(acting_user, "decide_petition")
     with transaction.atomic():
         petition = _locked(petition)
         _transition_check(petition, State.WITHDRAWN)
-        _date_check("withdrawn_on", withdrawn_on, not_before=timezone.localdate(petition.created_at),
-                    not_before_label=_("the submission"))
+        _date_check(
+            "withdrawn_on",
+            withdrawn_on,
+            not_before=timezone.localdate(petition.created_at),
+            not_before_label=_("the submission"),
+        )
         petition.state = State.WITHDRAWN
         petition.closed_on = withdrawn_on
         petition.full_clean()
@@ -446,10 +535,16 @@ def support_submit(
     if not petition.is_gathering_support:
         raise ValidationError(_("This petition no longer gathers support."), code="not_gathering_support")
     if not consent:
-        raise ValidationError({"consent": ValidationError(
-            _("Support is recorded only with your consent."), code="consent_required")})
-    support = Support(petition=petition, name=normalise(name, multiline=False), relation=relation,
-                      email=email.strip().lower(), consent=True)
+        raise ValidationError(
+            {"consent": ValidationError(_("Support is recorded only with your consent."), code="consent_required")}
+        )
+    support = Support(
+        petition=petition,
+        name=normalise(name, multiline=False),
+        relation=relation,
+        email=email.strip().lower(),
+        consent=True,
+    )
     # The one-support-per-address rule is the database's: checked below, race included.
     support.full_clean(validate_unique=False, validate_constraints=False)
     existing = petition.supports.filter(email__iexact=support.email).first()
@@ -473,12 +568,17 @@ def support_submit(
 
 def _support_link_send(support: Support, *, site_url: str) -> None:
     path = reverse("petitions:support-confirm", kwargs={"token": support_token_make(support)})
-    context = {"support": support, "petition": support.petition, "confirm_url": site_url + path,
-               "hours": settings.OPENMUN_PETITION_CONFIRMATION_HOURS}
+    context = {
+        "support": support,
+        "petition": support.petition,
+        "confirm_url": site_url + path,
+        "hours": settings.OPENMUN_PETITION_CONFIRMATION_HOURS,
+    }
     body = render_to_string("petitions/email/support_confirm.txt", context)
     subject = _("Confirm your support for the petition “%(title)s”") % {"title": support.petition.title[:80]}
-    _mail_after_commit(subject=subject, body=body, to=support.email,
-                       what=f"the confirmation link of support {support.pk}")
+    _mail_after_commit(
+        subject=subject, body=body, to=support.email, what=f"the confirmation link of support {support.pk}"
+    )
 
 
 def support_confirm(*, support: Support) -> bool:
@@ -493,7 +593,9 @@ def support_confirm(*, support: Support) -> bool:
         if not Support.objects.filter(pk=support.pk, confirmed_at__isnull=True).update(confirmed_at=now):
             return False
         counted = Petition.objects.filter(
-            pk=support.petition_id, state=State.PUBLISHED, status=Moderated.Status.PUBLISHED,
+            pk=support.petition_id,
+            state=State.PUBLISHED,
+            status=Moderated.Status.PUBLISHED,
         ).update(support_count=F("support_count") + 1)
         if not counted:
             # Undo the confirmation: the petition stopped gathering support since the link was sent.
@@ -538,8 +640,10 @@ def council_sessions_generate(*, year: int) -> list[CouncilSession]:
             if CouncilSession.objects.filter(kind=CouncilSession.Kind.ORDINARY, period_start=period_start).exists():
                 continue
             session = CouncilSession(
-                kind=CouncilSession.Kind.ORDINARY, slug=f"{year}-{month:02d}-ordinary",
-                period_start=period_start, period_end=datetime.date(year, month, 7),
+                kind=CouncilSession.Kind.ORDINARY,
+                slug=f"{year}-{month:02d}-ordinary",
+                period_start=period_start,
+                period_end=datetime.date(year, month, 7),
             )
             for code, _name in settings.LANGUAGES:
                 with translation.override(code):

@@ -69,12 +69,19 @@ def petition_create(request):
             data = form.cleaned_data
             try:
                 services.petition_submit(
-                    kind=data["kind"], title=data["title"], request=data["request"], reasons=data["reasons"],
-                    domain=data["domain"], contact_email=data["contact_email"], contact_phone=data["contact_phone"],
-                    agent_name=data["agent_name"], association_name=data["association_name"],
+                    kind=data["kind"],
+                    title=data["title"],
+                    request=data["request"],
+                    reasons=data["reasons"],
+                    domain=data["domain"],
+                    contact_email=data["contact_email"],
+                    contact_phone=data["contact_phone"],
+                    agent_name=data["agent_name"],
+                    association_name=data["association_name"],
                     association_founded_on=data["association_founded_on"],
                     association_seat=data["association_seat"],
-                    association_representative=data["association_representative"], site_url=site_url(request),
+                    association_representative=data["association_representative"],
+                    site_url=site_url(request),
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -123,8 +130,12 @@ def support_create(request, pk: int):
     if form.is_valid():
         try:
             services.support_submit(
-                petition=petition, name=form.cleaned_data["name"], relation=form.cleaned_data["relation"],
-                email=form.cleaned_data["email"], consent=form.cleaned_data["consent"], site_url=site_url(request),
+                petition=petition,
+                name=form.cleaned_data["name"],
+                relation=form.cleaned_data["relation"],
+                email=form.cleaned_data["email"],
+                consent=form.cleaned_data["consent"],
+                site_url=site_url(request),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -140,8 +151,9 @@ def support_sent(request, pk: int):
     context = {
         "petition": petition,
         "hours": settings.OPENMUN_PETITION_CONFIRMATION_HOURS,
-        "breadcrumbs": petitions_crumb(crumb(petition.title, petition.get_absolute_url()),
-                                       crumb(_("Confirm your support"))),
+        "breadcrumbs": petitions_crumb(
+            crumb(petition.title, petition.get_absolute_url()), crumb(_("Confirm your support"))
+        ),
     }
     return render(request, "petitions/support_sent.html", context)
 
@@ -176,9 +188,15 @@ def support_confirm(request, token: str):
             else:
                 messages.info(request, _("Your support had already been counted."))
         return redirect(petition.get_absolute_url() + "#support")
-    context.update({"support": support, "petition": petition,
-                    "breadcrumbs": petitions_crumb(crumb(petition.title, petition.get_absolute_url()),
-                                                   crumb(_("Confirm your support")))})
+    context.update(
+        {
+            "support": support,
+            "petition": petition,
+            "breadcrumbs": petitions_crumb(
+                crumb(petition.title, petition.get_absolute_url()), crumb(_("Confirm your support"))
+            ),
+        }
+    )
     return render(request, "petitions/support_confirm.html", context)
 
 
@@ -203,15 +221,20 @@ def support_export(request, pk: int):
         exports.Column(_("full name"), lambda support: support.name),
         exports.Column(_("link with the commune"), lambda support: support.get_relation_display()),
         exports.Column(_("e-mail"), lambda support: support.email),
-        exports.Column(_("confirmed at"),
-                       lambda support: timezone.localtime(support.confirmed_at).strftime("%Y-%m-%d %H:%M")),
+        exports.Column(
+            _("confirmed at"), lambda support: timezone.localtime(support.confirmed_at).strftime("%Y-%m-%d %H:%M")
+        ),
     ]
-    response = exports.csv_response(filename=f"petition-{petition.pk}-supporters", columns=columns,
-                                    objects=supporters)
+    response = exports.csv_response(filename=f"petition-{petition.pk}-supporters", columns=columns, objects=supporters)
     response["Cache-Control"] = "no-store, private"
     # Who took the supporters' data, and when: the admin's history of the petition.
-    LogEntry.objects.log_actions(user_id=request.user.pk, queryset=[petition], action_flag=CHANGE,
-                                 change_message=_("Exported the supporters (CSV)."), single_object=True)
+    LogEntry.objects.log_actions(
+        user_id=request.user.pk,
+        queryset=[petition],
+        action_flag=CHANGE,
+        change_message=_("Exported the supporters (CSV)."),
+        single_object=True,
+    )
     return response
 
 
@@ -256,8 +279,7 @@ def session_ical(request):
     body = ical.sessions_ical(
         selectors.council_sessions_for_feed(),
         name=_("Sessions of the commune council"),
-        description=_("Ordinary sessions in the first week of February, May and October, and extraordinary "
-                      "sessions."),
+        description=_("Ordinary sessions in the first week of February, May and October, and extraordinary sessions."),
         host=request.get_host().split(":")[0],
         url_for=lambda session: request.build_absolute_uri(session.get_absolute_url()),
     )

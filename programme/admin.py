@@ -50,12 +50,20 @@ class ProgrammeAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     list_display = ("title", "adoption_date", "adoption_session")
     date_hierarchy = "adoption_date"
     fieldsets = (
-        (None, {"fields": ("title", "description", "presented_on", "adoption_date", "adoption_session",
-                           "budget_note")}),
+        (
+            None,
+            {"fields": ("title", "description", "presented_on", "adoption_date", "adoption_session", "budget_note")},
+        ),
         (_("Programme committee"), {"fields": ("committee_mission", "committee_meeting_rhythm")}),
     )
-    inlines = [ObjectiveInline, PrincipleInline, MethodStepInline, MilestoneInline, CommitteeMemberInline,
-               CommitteeMeetingInline]
+    inlines = [
+        ObjectiveInline,
+        PrincipleInline,
+        MethodStepInline,
+        MilestoneInline,
+        CommitteeMemberInline,
+        CommitteeMeetingInline,
+    ]
 
 
 @admin.register(models.Axis)
@@ -102,8 +110,17 @@ class ProjectUpdateInline(TranslationStackedInline):
 
 @admin.register(models.Project)
 class ProjectAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
-    list_display = ("number", "title", "axis", "estimated_cost", "start_date", "end_date", "status",
-                    "progress_display", "late_display")
+    list_display = (
+        "number",
+        "title",
+        "axis",
+        "estimated_cost",
+        "start_date",
+        "end_date",
+        "status",
+        "progress_display",
+        "late_display",
+    )
     list_display_links = ("title",)
     list_filter = ("axis", "status", "partners")
     search_fields = ("title_ar", "title_fr", "summary_ar", "summary_fr")

@@ -25,11 +25,14 @@ class Commune(models.Model):
     website = models.URLField(_("website"), blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     population_source = models.CharField(
-        _("source of the population figure"), max_length=200, blank=True,
+        _("source of the population figure"),
+        max_length=200,
+        blank=True,
         help_text=_("For example: general census of population and housing, 2014."),
     )
     has_arrondissements = models.BooleanField(
-        _("has arrondissements"), default=False,
+        _("has arrondissements"),
+        default=False,
         help_text=_("Communes with arrondissements need more signatures for a petition."),
     )
     logo = models.ImageField(_("logo"), upload_to="commune/", blank=True)
@@ -55,20 +58,27 @@ class Programme(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     presented_on = models.DateField(
-        _("presented to the council committees on"), null=True, blank=True,
+        _("presented to the council committees on"),
+        null=True,
+        blank=True,
     )
     adoption_date = models.DateField(_("adoption date"), null=True, blank=True)
     adoption_session = models.CharField(
-        _("adopted at the session"), max_length=200, blank=True,
+        _("adopted at the session"),
+        max_length=200,
+        blank=True,
         help_text=_("For example: the ordinary session of October 2023."),
     )
     budget_note = models.TextField(
-        _("note on the budget"), blank=True,
+        _("note on the budget"),
+        blank=True,
         help_text=_("Shown under the computed total, for instance where a document states another figure."),
     )
     committee_mission = models.TextField(_("mission of the programme committee"), blank=True)
     committee_meeting_rhythm = models.CharField(
-        _("meeting rhythm of the committee"), max_length=300, blank=True,
+        _("meeting rhythm of the committee"),
+        max_length=300,
+        blank=True,
     )
 
     objects = ProgrammeQuerySet.as_manager()
@@ -86,7 +96,10 @@ class Objective(models.Model):
     """One of the programme's objectives."""
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="objectives", verbose_name=_("programme"),
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="objectives",
+        verbose_name=_("programme"),
     )
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=300)
@@ -108,7 +121,10 @@ class Principle(models.Model):
     """A principle of open development the programme rests on."""
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="principles", verbose_name=_("programme"),
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="principles",
+        verbose_name=_("programme"),
     )
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=200)
@@ -130,7 +146,10 @@ class MethodStep(models.Model):
     """A step of the co-preparation method (منهجية الإعداد المشترك)."""
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="method_steps", verbose_name=_("programme"),
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="method_steps",
+        verbose_name=_("programme"),
     )
     number = models.PositiveSmallIntegerField(_("number"))
     text = models.CharField(_("text"), max_length=400)
@@ -151,7 +170,10 @@ class Milestone(models.Model):
     """A dated step of the co-preparation calendar."""
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("programme"),
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="milestones",
+        verbose_name=_("programme"),
     )
     date = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=300)
@@ -174,14 +196,19 @@ class CommitteeMember(models.Model):
     """A seat, by role, on the programme committee."""
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="committee_members",
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="committee_members",
         verbose_name=_("programme"),
     )
     order = models.PositiveSmallIntegerField(_("order"))
     role = models.CharField(_("role"), max_length=200)
     holder = models.CharField(_("held by"), max_length=300)
     seats = models.PositiveSmallIntegerField(
-        _("seats"), null=True, blank=True, help_text=_("Leave empty when the source gives no number."),
+        _("seats"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when the source gives no number."),
     )
 
     class Meta:
@@ -200,7 +227,9 @@ class CommitteeMeeting(models.Model):
     """A meeting held by the programme committee."""
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="committee_meetings",
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="committee_meetings",
         verbose_name=_("programme"),
     )
     date = models.DateField(_("date"))
@@ -219,7 +248,10 @@ class Axis(models.Model):
     """A priority axis (محور ذو أولوية) grouping projects."""
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="axes", verbose_name=_("programme"),
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="axes",
+        verbose_name=_("programme"),
     )
     number = models.PositiveSmallIntegerField(_("number"))
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -262,13 +294,17 @@ class Partner(models.Model):
 class ProjectQuerySet(models.QuerySet):
     def for_listing(self) -> ProjectQuerySet:
         """Return projects with what a listing shows: axis, partners, activity counts."""
-        return self.select_related("axis").prefetch_related("partners").annotate(
-            leaf_count=models.Count("activities", filter=Q(activities__children__isnull=True), distinct=True),
-            done_count=models.Count(
-                "activities",
-                filter=Q(activities__children__isnull=True, activities__is_done=True),
-                distinct=True,
-            ),
+        return (
+            self.select_related("axis")
+            .prefetch_related("partners")
+            .annotate(
+                leaf_count=models.Count("activities", filter=Q(activities__children__isnull=True), distinct=True),
+                done_count=models.Count(
+                    "activities",
+                    filter=Q(activities__children__isnull=True, activities__is_done=True),
+                    distinct=True,
+                ),
+            )
         )
 
     def total_cost(self) -> Decimal:
@@ -286,32 +322,46 @@ class Project(models.Model):
         CANCELLED = "cancelled", _("cancelled")
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="projects", verbose_name=_("programme"),
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="projects",
+        verbose_name=_("programme"),
     )
     axis = models.ForeignKey(
-        Axis, on_delete=models.PROTECT, related_name="projects", verbose_name=_("axis"),
+        Axis,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name=_("axis"),
     )
     number = models.PositiveSmallIntegerField(_("number"))
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=400)
     summary = models.TextField(_("summary"), blank=True)
     estimated_cost = models.DecimalField(
-        _("estimated cost (dirhams)"), max_digits=14, decimal_places=2,
+        _("estimated cost (dirhams)"),
+        max_digits=14,
+        decimal_places=2,
         validators=[MinValueValidator(Decimal("0"))],
     )
     cost_note = models.TextField(_("note on the cost"), blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     schedule_note = models.TextField(
-        _("note on the schedule"), blank=True,
+        _("note on the schedule"),
+        blank=True,
         help_text=_("Where a date depends on a partner's calendar, say so here and leave the date empty."),
     )
     partners = models.ManyToManyField(
-        Partner, related_name="projects", blank=True, verbose_name=_("partners"),
+        Partner,
+        related_name="projects",
+        blank=True,
+        verbose_name=_("partners"),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     progress = models.PositiveSmallIntegerField(
-        _("progress (%)"), null=True, blank=True,
+        _("progress (%)"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("Leave empty to derive progress from the activities marked as done."),
     )
@@ -331,7 +381,8 @@ class Project(models.Model):
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
             models.CheckConstraint(
-                condition=Q(progress__isnull=True) | Q(progress__lte=100), name="project_progress_at_most_100",
+                condition=Q(progress__isnull=True) | Q(progress__lte=100),
+                name="project_progress_at_most_100",
             ),
         ]
 
@@ -380,15 +431,21 @@ class Project(models.Model):
         return self.is_late_on(timezone.localdate())
 
 
-
 class Activity(models.Model):
     """An activity of a project; an activity may have numbered sub-steps."""
 
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="activities", verbose_name=_("project"),
+        Project,
+        on_delete=models.CASCADE,
+        related_name="activities",
+        verbose_name=_("project"),
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("part of"),
     )
     number = models.PositiveSmallIntegerField(_("order"))
@@ -401,11 +458,13 @@ class Activity(models.Model):
         ordering = ["project", "parent_id", "number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "number"], condition=Q(parent__isnull=True),
+                fields=["project", "number"],
+                condition=Q(parent__isnull=True),
                 name="activity_number_unique",
             ),
             models.UniqueConstraint(
-                fields=["parent", "number"], condition=Q(parent__isnull=False),
+                fields=["parent", "number"],
+                condition=Q(parent__isnull=False),
                 name="activity_substep_number_unique",
             ),
         ]
@@ -416,13 +475,15 @@ class Activity(models.Model):
     def clean(self) -> None:
         if self.parent_id and self.parent.project_id != self.project_id:
             raise ValidationError(
-                {"parent": ValidationError(_("A sub-step belongs to an activity of the same project."),
-                                           code="parent_project")}
+                {
+                    "parent": ValidationError(
+                        _("A sub-step belongs to an activity of the same project."), code="parent_project"
+                    )
+                }
             )
         if self.parent_id and self.parent.parent_id:
             raise ValidationError(
-                {"parent": ValidationError(_("Sub-steps cannot have sub-steps of their own."),
-                                           code="parent_depth")}
+                {"parent": ValidationError(_("Sub-steps cannot have sub-steps of their own."), code="parent_depth")}
             )
 
 
@@ -432,7 +493,11 @@ class DatedUpdate(models.Model):
     date = models.DateField(_("date"))
     text = models.TextField(_("text"))
     amount_spent = models.DecimalField(
-        _("amount spent (dirhams)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("amount spent (dirhams)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
 
@@ -450,7 +515,10 @@ class ProjectUpdate(DatedUpdate):
     """A dated account of a project's progress, published on its page."""
 
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="updates", verbose_name=_("project"),
+        Project,
+        on_delete=models.CASCADE,
+        related_name="updates",
+        verbose_name=_("project"),
     )
 
     class Meta(DatedUpdate.Meta):
@@ -472,16 +540,23 @@ class PrintSettings(models.Model):
     """What staff choose for the printed programme: the session it is prepared for and its contents."""
 
     session_label = models.CharField(
-        _("council session"), max_length=200, blank=True,
-        help_text=_("The session the print is prepared for, for example: the ordinary session of "
-                    "February 2026. Shown on the cover and in the page header."),
+        _("council session"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The session the print is prepared for, for example: the ordinary session of "
+            "February 2026. Shown on the cover and in the page header."
+        ),
     )
     include_progress = models.BooleanField(
-        _("include progress"), default=True,
+        _("include progress"),
+        default=True,
         help_text=_("Print each project's status, progress, completed activities and progress updates."),
     )
     edition_date = models.DateField(
-        _("edition date"), null=True, blank=True,
+        _("edition date"),
+        null=True,
+        blank=True,
         help_text=_("Printed on the cover. Leave empty to print the day of the download."),
     )
 

@@ -87,9 +87,7 @@ class PdfFile:
 
 def css_string(text: str) -> str:
     """Return text as a quoted CSS string, safe inside a <style> element."""
-    escaped = "".join(
-        f"\\{ord(char):x} " if char in '"\\<>&' or ord(char) < 0x20 else char for char in str(text)
-    )
+    escaped = "".join(f"\\{ord(char):x} " if char in '"\\<>&' or ord(char) < 0x20 else char for char in str(text))
     return f'"{escaped}"'
 
 
@@ -99,9 +97,7 @@ def page_css(*, language: str, header_start: str, header_end: str, footer_start:
         # Translators: the page counter in the PDF footer; keep %(page)s and %(pages)s.
         label = _("Page %(page)s of %(pages)s") % {"page": "\0page\0", "pages": "\0pages\0"}
     counter = " ".join(
-        f"counter({part})" if part in ("page", "pages") else css_string(part)
-        for part in label.split("\0")
-        if part
+        f"counter({part})" if part in ("page", "pages") else css_string(part) for part in label.split("\0") if part
     )
     start, end = ("right", "left") if translation.get_language_info(language)["bidi"] else ("left", "right")
     boxes = {
@@ -149,8 +145,15 @@ def html_to_pdf(html: str, *, title: str) -> bytes:
     return content
 
 
-def document_render(template: str, context: dict, *, language: str, title: str,
-                    header_end: str | None = None, footer_start: str | None = None) -> bytes:
+def document_render(
+    template: str,
+    context: dict,
+    *,
+    language: str,
+    title: str,
+    header_end: str | None = None,
+    footer_start: str | None = None,
+) -> bytes:
     """Render a PDF template with the commune, the print settings and the running header and footer.
 
     The header's end and the footer's start default to the print settings' session and the programme's title.
@@ -170,14 +173,19 @@ def document_render(template: str, context: dict, *, language: str, title: str,
 
 def programme_pdf_render(*, language: str) -> bytes:
     """Render the whole programme as a PDF in the language."""
-    return document_render("programme/pdf/programme.html", programme_pdf_data(), language=language,
-                           title=f"the programme ({language})")
+    return document_render(
+        "programme/pdf/programme.html", programme_pdf_data(), language=language, title=f"the programme ({language})"
+    )
 
 
 def project_pdf_render(*, slug: str, language: str) -> bytes:
     """Render one project's sheet as a PDF in the language, or raise Http404."""
-    return document_render("programme/pdf/project.html", project_detail_data(slug), language=language,
-                           title=f"the sheet of {slug} ({language})")
+    return document_render(
+        "programme/pdf/project.html",
+        project_detail_data(slug),
+        language=language,
+        title=f"the sheet of {slug} ({language})",
+    )
 
 
 def cache_key(*, language: str, document: str) -> str:
@@ -185,11 +193,13 @@ def cache_key(*, language: str, document: str) -> str:
     print_settings = PrintSettings.objects.current()
     with translation.override(language):
         # The settings also move the data version when saved; the edition date moves with the day.
-        seen = "|".join([
-            print_settings.session_label,
-            str(print_settings.include_progress),
-            print_settings.edition_date_on(timezone.localdate()).isoformat(),
-        ])
+        seen = "|".join(
+            [
+                print_settings.session_label,
+                str(print_settings.include_progress),
+                print_settings.edition_date_on(timezone.localdate()).isoformat(),
+            ]
+        )
     fingerprint = hashlib.sha256(seen.encode()).hexdigest()[:16]
     return f"programme:pdf:{data_version_get()}:{fingerprint}:{language}:{document}"
 

@@ -121,11 +121,7 @@ def project_detail_data(slug: str) -> dict:
 
     programme = programme_get()
     try:
-        project = (
-            programme.projects.for_listing()
-            .prefetch_related(activities_prefetch(), "updates")
-            .get(slug=slug)
-        )
+        project = programme.projects.for_listing().prefetch_related(activities_prefetch(), "updates").get(slug=slug)
     except Project.DoesNotExist:
         raise Http404("No such project.") from None
     return {
@@ -151,8 +147,9 @@ class Timeline:
     rows: list[TimelineRow]
 
     @classmethod
-    def for_projects(cls, projects: list[Project], first_year: int | None = None,
-                     last_year: int | None = None) -> Timeline:
+    def for_projects(
+        cls, projects: list[Project], first_year: int | None = None, last_year: int | None = None
+    ) -> Timeline:
         dates = [d for p in projects for d in (p.start_date, p.end_date) if d]
         if not dates:
             return cls(years=[], rows=[])
@@ -203,5 +200,3 @@ def method_data() -> dict:
         "principles": list(programme.principles.all()),
         "steps": list(programme.method_steps.all()),
     }
-
-

@@ -11,8 +11,14 @@ class CommuneTranslationOptions(TranslationOptions):
 
 @register(models.Programme)
 class ProgrammeTranslationOptions(TranslationOptions):
-    fields = ("title", "description", "adoption_session", "budget_note", "committee_mission",
-              "committee_meeting_rhythm")
+    fields = (
+        "title",
+        "description",
+        "adoption_session",
+        "budget_note",
+        "committee_mission",
+        "committee_meeting_rhythm",
+    )
 
 
 @register(models.Objective)
@@ -77,7 +83,18 @@ class PrintSettingsTranslationOptions(TranslationOptions):
 
 # The public history of programme data (transparency): registered here, after the translated columns exist, so that
 # the historical models keep title_ar, title_fr… too (django-simple-history's way with modeltranslation).
-for history_model in (models.Programme, models.Objective, models.Principle, models.MethodStep, models.Milestone,
-                      models.CommitteeMember, models.CommitteeMeeting, models.Axis, models.Partner, models.Project,
-                      models.Activity, models.ProjectUpdate):
+for history_model in (
+    models.Programme,
+    models.Objective,
+    models.Principle,
+    models.MethodStep,
+    models.Milestone,
+    models.CommitteeMember,
+    models.CommitteeMeeting,
+    models.Axis,
+    models.Partner,
+    models.Project,
+    models.Activity,
+    models.ProjectUpdate,
+):
     simple_history.register(history_model)

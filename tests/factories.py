@@ -101,8 +101,9 @@ def programme_build(*, scale: int = 1) -> models.Programme:
     axes = [AxisFactory(programme=programme, number=n, slug=f"axis-{n}") for n in range(1, 5)]
     partners = [PartnerFactory() for _ in range(3 * scale)]
     for index in range(10 * scale):
-        project = ProjectFactory(axis=axes[index % 4], programme=programme, number=index + 1,
-                                 slug=f"project-{index + 1}")
+        project = ProjectFactory(
+            axis=axes[index % 4], programme=programme, number=index + 1, slug=f"project-{index + 1}"
+        )
         project.partners.set(partners[:3])
         for number in range(1, 4):
             activity = ActivityFactory(project=project, number=number, is_done=number == 1)
@@ -114,6 +115,7 @@ def programme_build(*, scale: int = 1) -> models.Programme:
         models.Objective.objects.create(programme=programme, number=day, title_ar=f"هدف {day}", title_fr="But")
         models.Principle.objects.create(programme=programme, number=day, name_ar=f"مبدأ {day}", name_fr="P")
         models.MethodStep.objects.create(programme=programme, number=day, text_ar=f"خطوة {day}", text_fr="É")
-        models.CommitteeMember.objects.create(programme=programme, order=day, role_ar="عضو", role_fr="Membre",
-                                              holder_ar="ممثل", holder_fr="Représentant")
+        models.CommitteeMember.objects.create(
+            programme=programme, order=day, role_ar="عضو", role_fr="Membre", holder_ar="ممثل", holder_fr="Représentant"
+        )
     return programme

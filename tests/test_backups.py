@@ -33,17 +33,23 @@ print(json.dumps(snapshot))
 
 
 def manage(*args: str, database_url: str, media_root: Path) -> str:
-    environment = {**os.environ, "DATABASE_URL": database_url, "OPENMUN_MEDIA_ROOT": str(media_root),
-                   "REDIS_URL": ""}
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=environment,
-                            capture_output=True, text=True, timeout=300)
+    environment = {**os.environ, "DATABASE_URL": database_url, "OPENMUN_MEDIA_ROOT": str(media_root), "REDIS_URL": ""}
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
 
 def snapshot(database_url: str, media_root: Path) -> dict:
-    return json.loads(manage("shell", "-c", SNAPSHOT, database_url=database_url, media_root=media_root)
-                      .strip().splitlines()[-1])
+    return json.loads(
+        manage("shell", "-c", SNAPSHOT, database_url=database_url, media_root=media_root).strip().splitlines()[-1]
+    )
 
 
 def source_build(database_url: str, media_root: Path) -> dict:
@@ -52,8 +58,13 @@ def source_build(database_url: str, media_root: Path) -> dict:
     manage("load_commune_data", database_url=database_url, media_root=media_root)
     (media_root / "commune").mkdir(parents=True)
     (media_root / "commune" / "logo.png").write_bytes(b"\x89PNG the commune's logo")
-    manage("shell", "-c", "from programme.models import Commune; Commune.objects.update(logo='commune/logo.png')",
-           database_url=database_url, media_root=media_root)
+    manage(
+        "shell",
+        "-c",
+        "from programme.models import Commune; Commune.objects.update(logo='commune/logo.png')",
+        database_url=database_url,
+        media_root=media_root,
+    )
     return snapshot(database_url, media_root)
 
 
@@ -93,10 +104,20 @@ def test_a_json_backup_moves_from_sqlite_to_postgresql(sqlite_backups, postgres_
 
 def test_restore_refuses_a_database_that_holds_data(sqlite_backups):
     folder, _expected = sqlite_backups
-    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'source.sqlite3'}", "REDIS_URL": "",
-                   "OPENMUN_MEDIA_ROOT": str(folder / "media")}
-    result = subprocess.run([sys.executable, "manage.py", "restore", str(folder / "json")], cwd=settings.BASE_DIR,
-                            env=environment, capture_output=True, text=True, timeout=300)
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'source.sqlite3'}",
+        "REDIS_URL": "",
+        "OPENMUN_MEDIA_ROOT": str(folder / "media"),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "restore", str(folder / "json")],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode != 0
     assert "not empty" in result.stderr
 
@@ -108,8 +129,13 @@ def postgres_database():
     if not url.startswith(("postgres://", "postgresql://")):
         pytest.skip("The PostgreSQL backup runs with the suite on PostgreSQL (make test-postgres).")
     server = dj_database_url.parse(url)
-    admin = {"host": server["HOST"] or None, "port": server["PORT"] or None, "user": server["USER"] or None,
-             "password": server["PASSWORD"] or None, "dbname": "postgres"}
+    admin = {
+        "host": server["HOST"] or None,
+        "port": server["PORT"] or None,
+        "user": server["USER"] or None,
+        "password": server["PASSWORD"] or None,
+        "dbname": "postgres",
+    }
     names = []
 
     def create() -> str:
@@ -128,8 +154,7 @@ def postgres_database():
 def test_a_postgresql_native_backup_restores_every_record(tmp_path, postgres_database):
     source = postgres_database()
     expected = source_build(source, tmp_path / "media")
-    manage("backup", "--format", "native", str(tmp_path / "native"), database_url=source,
-           media_root=tmp_path / "media")
+    manage("backup", "--format", "native", str(tmp_path / "native"), database_url=source, media_root=tmp_path / "media")
     assert (tmp_path / "native" / "database.pgdump").is_file()
     target = postgres_database()
     manage("restore", str(tmp_path / "native"), database_url=target, media_root=tmp_path / "media-restored")

@@ -60,9 +60,11 @@ HOSTILE = [
     "a@b",
 ]
 ARABIC = re.compile(r"[\u0600-\u06ff]")
-FRENCH = re.compile(r"\b(le|la|les|des|du|de|un|une|est|sont|pas|ce|cette|votre|vos|veuillez|champ|"
-                    r"obligatoire|saisissez|trop|au|aux|et|ou|en|ne|plus|moins|caractères)\b|[dlnj]’|[éèêàç]",
-                    re.IGNORECASE)
+FRENCH = re.compile(
+    r"\b(le|la|les|des|du|de|un|une|est|sont|pas|ce|cette|votre|vos|veuillez|champ|"
+    r"obligatoire|saisissez|trop|au|aux|et|ou|en|ne|plus|moins|caractères)\b|[dlnj]’|[éèêàç]",
+    re.IGNORECASE,
+)
 ENGLISH = re.compile(r"This field|Enter a |Ensure this|Select a valid|Please correct|is required", re.IGNORECASE)
 ERROR_BLOCKS = re.compile(
     r'<(?:ul|div|p)[^>]*class="[^"]*(?:field__errors|error-summary|errorlist|messages?)[^"]*"[^>]*>(.*?)</(?:ul|div|p)>'
@@ -201,14 +203,21 @@ def value_strategy(name: str, spec: dict):
     if kind == "date":
         return st.one_of(st.dates().map(lambda day: day.isoformat()), hostile, st.none())
     if kind == "number":
-        return st.one_of(st.integers(-10**6, 10**12).map(str), hostile)
-    return st.one_of(st.text(max_size=300), hostile, st.none(),
-                     st.sampled_from(["فكرة لتحسين الحي", "Une idée pour le quartier", "Amina"]))
+        return st.one_of(st.integers(-(10**6), 10**12).map(str), hostile)
+    return st.one_of(
+        st.text(max_size=300),
+        hostile,
+        st.none(),
+        st.sampled_from(["فكرة لتحسين الحي", "Une idée pour le quartier", "Amina"]),
+    )
 
 
 def row_counts() -> dict[str, int]:
-    return {model._meta.label: model._default_manager.count() for model in apps.get_models()
-            if model._meta.app_label in portal_apps() or model._meta.app_label == "auth"}
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label in portal_apps() or model._meta.app_label == "auth"
+    }
 
 
 def error_text(html: str, status: int) -> str:
@@ -230,8 +239,13 @@ def fuzz(client: Client, form: Form, language: str) -> None:
     names = [name for name, spec in form.fields.items() if name != "csrfmiddlewaretoken"]
     token = (form.fields.get("csrfmiddlewaretoken", {}).get("values") or [""])[0]
 
-    @settings(max_examples=EXAMPLES_PER_FORM, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES_PER_FORM,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(st.fixed_dictionaries({name: value_strategy(name, form.fields[name]) for name in names}))
     def post(values):
         cache.clear()  # each example starts with fresh rate limits and duplicate checks
@@ -261,18 +275,22 @@ def test_every_public_form_survives_random_and_hostile_input(language):
 
 
 def test_the_crawler_finds_forms_on_the_pages_that_show_them():
-    html = ('<a href="/fr/x/">x</a><form method="post" action="/fr/send/"><input type="hidden" '
-            'name="csrfmiddlewaretoken" value="t"><input name="title"><select name="axis"><option value="1">A'
-            '</option></select><textarea name="text"></textarea><input type="checkbox" name="consent"></form>'
-            '<form method="get"><input name="q"></form>')
+    html = (
+        '<a href="/fr/x/">x</a><form method="post" action="/fr/send/"><input type="hidden" '
+        'name="csrfmiddlewaretoken" value="t"><input name="title"><select name="axis"><option value="1">A'
+        '</option></select><textarea name="text"></textarea><input type="checkbox" name="consent"></form>'
+        '<form method="get"><input name="q"></form>'
+    )
     parser = FormParser("/fr/")
     parser.feed(html)
     assert parser.links == ["/fr/x/"]
     assert len(parser.forms) == 1
     assert parser.forms[0].action == "/fr/send/"
     assert parser.forms[0].fields == {
-        "csrfmiddlewaretoken": {"type": "hidden", "values": ["t"]}, "title": {"type": "text", "values": []},
-        "axis": {"type": "select", "values": ["1"]}, "text": {"type": "textarea", "values": []},
+        "csrfmiddlewaretoken": {"type": "hidden", "values": ["t"]},
+        "title": {"type": "text", "values": []},
+        "axis": {"type": "select", "values": ["1"]},
+        "text": {"type": "textarea", "values": []},
         "consent": {"type": "checkbox", "values": []},
     }
 

@@ -24,8 +24,9 @@ def staff(db):
 
 
 def sign_in(client: Client, password: str, *, language: str = "fr", username: str = "clerk"):
-    return client.post(f"/{language}/admin/login/?next=/{language}/admin/",
-                       {"username": username, "password": password})
+    return client.post(
+        f"/{language}/admin/login/?next=/{language}/admin/", {"username": username, "password": password}
+    )
 
 
 @pytest.mark.parametrize("language", ["ar", "fr"])

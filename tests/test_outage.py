@@ -36,8 +36,10 @@ def database_down(execute, sql, params, many, context):
 
 
 def redis_down(settings) -> None:
-    settings.CACHES = {"default": REDIS_DOWN,
-                       "pages": {**REDIS_DOWN, "OPTIONS": {**REDIS_DOWN["OPTIONS"], "IGNORE_EXCEPTIONS": True}}}
+    settings.CACHES = {
+        "default": REDIS_DOWN,
+        "pages": {**REDIS_DOWN, "OPTIONS": {**REDIS_DOWN["OPTIONS"], "IGNORE_EXCEPTIONS": True}},
+    }
 
 
 def assert_unavailable(response, language: str):

@@ -91,8 +91,9 @@ def test_a_cached_form_gives_each_visitor_their_own_csrf_token():
     assert "openmun-csrf-token-placeholder" not in second.content.decode()
     # Bob's token goes with the cookie he was given: his form is accepted (no 403 from the CSRF check).
     assert "csrftoken" in second.cookies
-    response = bob.post("/fr/consultations/projects/project-1/comments/",
-                        {"csrfmiddlewaretoken": bob_tokens.pop(), "text": ""})
+    response = bob.post(
+        "/fr/consultations/projects/project-1/comments/", {"csrfmiddlewaretoken": bob_tokens.pop(), "text": ""}
+    )
     assert response.status_code != 403
 
 

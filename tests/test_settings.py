@@ -15,8 +15,14 @@ PRODUCTION_ENV = {
 
 
 def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_debug_off_refuses_to_start_without_a_secret_key():
@@ -41,8 +47,9 @@ def test_postgresql_is_configured_from_database_url():
 
 def test_redis_is_the_cache_when_redis_url_is_set():
     env = {**PRODUCTION_ENV, "REDIS_URL": "redis://127.0.0.1:6379/3"}
-    result = manage("shell", "-c", "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])",
-                    env=env)
+    result = manage(
+        "shell", "-c", "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])", env=env
+    )
     assert result.stdout.split()[-1] == "django_redis.cache.RedisCache", result.stderr
 
 
@@ -65,13 +72,22 @@ def test_healthz_is_never_redirected_to_https(client, settings, db):
 
 
 def test_uploads_go_to_s3_compatible_storage_when_asked(tmp_path):
-    env = {**PRODUCTION_ENV, "OPENMUN_STORAGE": "s3", "AWS_STORAGE_BUCKET_NAME": "beni-mellal-uploads",
-           "AWS_S3_ENDPOINT_URL": "https://s3.example.ma"}
-    code = ("from django.conf import settings as s; d = s.STORAGES['default']; "
-            "print(d['BACKEND'], d['OPTIONS']['bucket_name'], d['OPTIONS']['endpoint_url'])")
+    env = {
+        **PRODUCTION_ENV,
+        "OPENMUN_STORAGE": "s3",
+        "AWS_STORAGE_BUCKET_NAME": "beni-mellal-uploads",
+        "AWS_S3_ENDPOINT_URL": "https://s3.example.ma",
+    }
+    code = (
+        "from django.conf import settings as s; d = s.STORAGES['default']; "
+        "print(d['BACKEND'], d['OPTIONS']['bucket_name'], d['OPTIONS']['endpoint_url'])"
+    )
     result = manage("shell", "-c", code, env=env)
     assert result.stdout.split()[-3:] == [
-        "storages.backends.s3.S3Storage", "beni-mellal-uploads", "https://s3.example.ma"], result.stderr
+        "storages.backends.s3.S3Storage",
+        "beni-mellal-uploads",
+        "https://s3.example.ma",
+    ], result.stderr
     result = manage("check", env={**PRODUCTION_ENV, "OPENMUN_STORAGE": "ftp"})
     assert result.returncode != 0 and "OPENMUN_STORAGE must be filesystem or s3" in result.stderr
 

@@ -10,5 +10,6 @@ class TransparencyConfig(AppConfig):
 
     def ready(self) -> None:
         from transparency import signals  # noqa: F401
+
         # Each app's transparency.py registers what it publishes (transparency/registry.py).
         autodiscover_modules("transparency")

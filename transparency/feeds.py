@@ -44,8 +44,10 @@ class TopicFeed(Feed):
         return f"{commune.name} – {name}" if commune else name
 
     def subtitle(self, topic: Topic) -> str:
-        return _("What changes on the open commune portal: project updates, petitions and their decisions, "
-                 "consultation rounds and budget cycles.")
+        return _(
+            "What changes on the open commune portal: project updates, petitions and their decisions, "
+            "consultation rounds and budget cycles."
+        )
 
     def link(self, topic: Topic) -> str:
         return reverse("programme:home")

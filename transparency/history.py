@@ -73,8 +73,7 @@ def public_fields(model: type[models.Model]) -> list[models.Field]:
         translated = set(translator.get_options_for_model(model).fields)
     except NotRegistered:
         translated = set()
-    return [f for f in model._meta.concrete_fields
-            if f.name not in HIDDEN_FIELDS and f.name not in translated]
+    return [f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS and f.name not in translated]
 
 
 def field_label(model_field: models.Field) -> str:
@@ -85,8 +84,9 @@ def field_label(model_field: models.Field) -> str:
     return name
 
 
-def value_display(model_field: models.Field, value, *, axes: dict[int, Axis],
-                  activities: dict[int, int]) -> SafeString | str:
+def value_display(
+    model_field: models.Field, value, *, axes: dict[int, Axis], activities: dict[int, int]
+) -> SafeString | str:
     """Return a value as the public pages show it: dirhams, Moroccan dates, choice labels."""
     if value is None or value == "":
         return format_html('<span class="note">{}</span>', _("empty"))
@@ -131,15 +131,25 @@ def entries_for(records: list, model: type[models.Model], subject, *, axes, acti
         else:
             action = _("changed")
             changes = [
-                FieldChange(label=field_label(f),
-                            old=value_display(f, _value(before, f), axes=axes, activities=activities),
-                            new=value_display(f, _value(record, f), axes=axes, activities=activities))
-                for f in fields if _value(before, f) != _value(record, f)
+                FieldChange(
+                    label=field_label(f),
+                    old=value_display(f, _value(before, f), axes=axes, activities=activities),
+                    new=value_display(f, _value(record, f), axes=axes, activities=activities),
+                )
+                for f in fields
+                if _value(before, f) != _value(record, f)
             ]
             if not changes:
                 continue
-        entries.append(HistoryEntry(date=timezone.localtime(record.history_date), role=role, action=action,
-                                    subject=subject(record), changes=changes))
+        entries.append(
+            HistoryEntry(
+                date=timezone.localtime(record.history_date),
+                role=role,
+                action=action,
+                subject=subject(record),
+                changes=changes,
+            )
+        )
     return entries
 
 
@@ -147,8 +157,9 @@ def activity_subject(record) -> SafeString:
     """Name an activity by its number and the start of its text in the page's language, isolated for bidi."""
     language = get_language() or "ar"
     text = getattr(record, f"text_{language}", None) or record.text_ar or record.text_fr or ""
-    return format_html("{} <bdi>{}</bdi>", _("activity %(number)s:") % {"number": record.number},
-                       Truncator(text).chars(80))
+    return format_html(
+        "{} <bdi>{}</bdi>", _("activity %(number)s:") % {"number": record.number}, Truncator(text).chars(80)
+    )
 
 
 def project_history_data(slug: str, *, page: str | int | None = 1) -> dict:
@@ -175,8 +186,12 @@ def project_history_data(slug: str, *, page: str | int | None = 1) -> dict:
     entries = (
         entries_for(project_records, Project, lambda r: _("the project"), **context)
         + entries_for(activity_records, Activity, activity_subject, **context)
-        + entries_for(update_records, ProjectUpdate,
-                      lambda r: _("progress update of %(date)s") % {"date": date_format(r.date)}, **context)
+        + entries_for(
+            update_records,
+            ProjectUpdate,
+            lambda r: _("progress update of %(date)s") % {"date": date_format(r.date)},
+            **context,
+        )
     )
     entries.sort(key=lambda entry: entry.date, reverse=True)
     history_page: Page = Paginator(entries, PAGE_SIZE).get_page(page)

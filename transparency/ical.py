@@ -10,8 +10,9 @@ from openmun.ical import line_fold, text_escape
 from transparency.registry import CalendarEvent
 
 
-def calendar_document(events: list[CalendarEvent], *, name: str, description: str, host: str,
-                      base_url: str, language: str) -> str:
+def calendar_document(
+    events: list[CalendarEvent], *, name: str, description: str, host: str, base_url: str, language: str
+) -> str:
     """Return the events as an iCalendar document of all-day events, with stable UIDs."""
     stamp = timezone.now().astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [

@@ -42,11 +42,19 @@ def entries_build(source: SearchSource, objects: Iterable) -> list[SearchEntry]:
             for other in _other_languages(code):
                 alternative = documents[other][obj.pk]
                 texts += [alternative.title, alternative.context, alternative.body]
-            entries.append(SearchEntry(
-                kind=source.kind, object_id=obj.pk, language=code, url=document.url[:500],
-                title=document.title[:500], body=document.body, context=document.context[:500],
-                date=document.date, folded=fold(" ".join(texts)),
-            ))
+            entries.append(
+                SearchEntry(
+                    kind=source.kind,
+                    object_id=obj.pk,
+                    language=code,
+                    url=document.url[:500],
+                    title=document.title[:500],
+                    body=document.body,
+                    context=document.context[:500],
+                    date=document.date,
+                    folded=fold(" ".join(texts)),
+                )
+            )
     return entries
 
 

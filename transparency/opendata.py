@@ -34,8 +34,10 @@ LICENCE = {
     "name": "Licence Ouverte / Open Licence 2.0",
     "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
 }
-LICENCE_SUMMARY = _("Free to reuse, also commercially, on condition of naming the source (the commune and the "
-                    "portal) and the date of the data.")
+LICENCE_SUMMARY = _(
+    "Free to reuse, also commercially, on condition of naming the source (the commune and the "
+    "portal) and the date of the data."
+)
 # A cell that starts with one of these is a formula in spreadsheet programs: written as text instead.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ZIP_NAME = "openmun-open-data.zip"
@@ -67,8 +69,9 @@ def dataset_rows(dataset: Dataset, queryset: QuerySet | None = None) -> list[dic
 
 def _jsonable(value):
     if isinstance(value, list):
-        return [{k: _jsonable(v) for k, v in item.items()} if isinstance(item, dict) else _jsonable(item)
-                for item in value]
+        return [
+            {k: _jsonable(v) for k, v in item.items()} if isinstance(item, dict) else _jsonable(item) for item in value
+        ]
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     return json_value(value)
@@ -187,9 +190,9 @@ def dataset_csv(dataset: Dataset, rows: list[dict] | None = None) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([heading for heading, _field, _language in columns])
     for row in rows:
-        writer.writerow([
-            csv_cell(row[field.name][language] if language else row[field.name]) for _h, field, language in columns
-        ])
+        writer.writerow(
+            [csv_cell(row[field.name][language] if language else row[field.name]) for _h, field, language in columns]
+        )
     return buffer.getvalue()
 
 
@@ -232,13 +235,21 @@ def zip_build(*, base_url: str) -> bytes:
         for dataset in registry.dataset_list():
             rows = dataset_rows(dataset)
             updated = dataset_updated(dataset)
-            document = {"dataset": dataset.slug, "licence": LICENCE, "updated": json_value(updated),
-                        "count": len(rows), "results": rows}
-            archive.writestr(f"{dataset.slug}.json", json.dumps(document, ensure_ascii=False, indent=1,
-                                                                 cls=DjangoJSONEncoder))
+            document = {
+                "dataset": dataset.slug,
+                "licence": LICENCE,
+                "updated": json_value(updated),
+                "count": len(rows),
+                "results": rows,
+            }
+            archive.writestr(
+                f"{dataset.slug}.json", json.dumps(document, ensure_ascii=False, indent=1, cls=DjangoJSONEncoder)
+            )
             archive.writestr(f"{dataset.slug}.csv", dataset_csv(dataset, rows))
-            archive.writestr(f"{dataset.slug}.schema.json",
-                             json.dumps(dataset_schema(dataset, base_url=base_url), ensure_ascii=False, indent=1))
+            archive.writestr(
+                f"{dataset.slug}.schema.json",
+                json.dumps(dataset_schema(dataset, base_url=base_url), ensure_ascii=False, indent=1),
+            )
             lines.append(f"{dataset.slug}: {len(rows)} rows, updated {json_value(updated) or 'unknown'}")
         archive.writestr("README.txt", "\n".join(lines) + "\n")
     return buffer.getvalue()

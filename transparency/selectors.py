@@ -65,7 +65,8 @@ def matching_entries(query: str, language: str, sources: list[SearchSource]) -> 
         vector = SearchVector("title", weight="A", config=config) + SearchVector("body", weight="B", config=config)
         text_query = SearchQuery(light_normalise(query[:MAX_QUERY_LENGTH]), config=config, search_type="plain")
         entries = entries.annotate(rank=SearchRank(vector, text_query)).order_by(
-            "kind", "-rank", F("date").desc(nulls_last=True), "title", "object_id")
+            "kind", "-rank", F("date").desc(nulls_last=True), "title", "object_id"
+        )
     else:
         entries = entries.order_by("kind", F("date").desc(nulls_last=True), "title", "object_id")
     return entries, terms
@@ -73,8 +74,12 @@ def matching_entries(query: str, language: str, sources: list[SearchSource]) -> 
 
 def hit_build(entry: SearchEntry, terms: list[str]) -> SearchHit:
     return SearchHit(
-        kind=entry.kind, url=entry.url, title=highlight(entry.title, terms), context=highlight(entry.context, terms),
-        excerpt=highlight(excerpt(entry.body, terms), terms), date=entry.date,
+        kind=entry.kind,
+        url=entry.url,
+        title=highlight(entry.title, terms),
+        context=highlight(entry.context, terms),
+        excerpt=highlight(excerpt(entry.body, terms), terms),
+        date=entry.date,
     )
 
 
@@ -111,15 +116,17 @@ def search_data(*, query: str, language: str, kind: str = "", page: str | int | 
         return context
     ordering = entries.query.order_by[1:]
     first = list(
-        entries.annotate(position=Window(RowNumber(), partition_by=[F("kind")], order_by=list(_expressions(ordering))))
-        .filter(position__lte=GROUP_SIZE)
+        entries.annotate(
+            position=Window(RowNumber(), partition_by=[F("kind")], order_by=list(_expressions(ordering)))
+        ).filter(position__lte=GROUP_SIZE)
     )
     hits: dict[str, list[SearchHit]] = {}
     for entry in first:
         hits.setdefault(entry.kind, []).append(hit_build(entry, terms))
     context["groups"] = [
         SearchGroup(kind=source.kind, label=source.label, count=counts[source.kind], hits=hits.get(source.kind, []))
-        for source in sources if counts.get(source.kind)
+        for source in sources
+        if counts.get(source.kind)
     ]
     return context
 

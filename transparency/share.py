@@ -103,7 +103,7 @@ def directions(text: str, *, rtl: bool) -> list[str]:
     for index, strength in enumerate(strengths):
         if not strength:
             before = next((s for s in reversed(strengths[:index]) if s), paragraph)
-            after = next((s for s in strengths[index + 1:] if s), paragraph)
+            after = next((s for s in strengths[index + 1 :] if s), paragraph)
             strength = before if before == after else paragraph
         resolved.append(strength)
     return resolved
@@ -125,15 +125,18 @@ class Writer:
 
     def __init__(self, *, rtl: bool, layout: ImageFont.Layout | None = None):
         self.rtl = rtl
-        self.layout = layout if layout is not None else (
-            ImageFont.Layout.RAQM if raqm_available() else ImageFont.Layout.BASIC)
+        self.layout = (
+            layout if layout is not None else (ImageFont.Layout.RAQM if raqm_available() else ImageFont.Layout.BASIC)
+        )
 
     @memoize  # noqa: B019 (a handful of writers, each with a handful of sizes)
     def fonts(self, size: int, bold: bool) -> tuple[ImageFont.FreeTypeFont, ImageFont.FreeTypeFont]:
         arabic = ARABIC_FONT if bold else ARABIC_REGULAR_FONT
         latin = LATIN_FONT if bold else LATIN_REGULAR_FONT
-        return (ImageFont.truetype(str(arabic), size, layout_engine=self.layout),
-                ImageFont.truetype(str(latin), size, layout_engine=self.layout))
+        return (
+            ImageFont.truetype(str(arabic), size, layout_engine=self.layout),
+            ImageFont.truetype(str(latin), size, layout_engine=self.layout),
+        )
 
     def visual_runs(self, text: str, size: int, bold: bool) -> list[tuple[str, ImageFont.FreeTypeFont, str | None]]:
         """Return the runs of a line in drawing order (left to right), each with its font and direction."""
@@ -141,8 +144,10 @@ class Writer:
         if self.layout == ImageFont.Layout.RAQM:
             runs = []
             for level_text, direction in direction_runs(text, rtl=self.rtl):
-                pieces = [(run.text, arabic_font if run.arabic_font else latin_font, direction)
-                          for run in font_runs(level_text, ARABIC_FONT)]
+                pieces = [
+                    (run.text, arabic_font if run.arabic_font else latin_font, direction)
+                    for run in font_runs(level_text, ARABIC_FONT)
+                ]
                 # raqm orders the characters inside each piece; the pieces of a right-to-left run go from the right.
                 runs += list(reversed(pieces)) if direction == "rtl" else pieces
             return runs
@@ -151,11 +156,14 @@ class Writer:
         from bidi import get_display
 
         # python-bidi reorders without mirroring: brackets in right-to-left runs are mirrored beforehand.
-        text = "".join(c.translate(MIRRORED) if d == "rtl" else c
-                       for c, d in zip(text, directions(text, rtl=self.rtl), strict=True))
+        text = "".join(
+            c.translate(MIRRORED) if d == "rtl" else c
+            for c, d in zip(text, directions(text, rtl=self.rtl), strict=True)
+        )
         visual = get_display(arabic_reshaper.reshape(text), base_dir="R" if self.rtl else "L")
-        return [(run.text, arabic_font if run.arabic_font else latin_font, None)
-                for run in font_runs(visual, ARABIC_FONT)]
+        return [
+            (run.text, arabic_font if run.arabic_font else latin_font, None) for run in font_runs(visual, ARABIC_FONT)
+        ]
 
     def width(self, text: str, size: int, bold: bool = True) -> float:
         total = 0.0
@@ -186,15 +194,16 @@ class Writer:
         if current:
             lines.append(current)
         if len(lines) > max_lines:
-            last = " ".join(lines[max_lines - 1:])
+            last = " ".join(lines[max_lines - 1 :])
             while last and self.width(last + " …", size, bold) > max_width:
                 last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
-            lines = [*lines[:max_lines - 1], last + " …"]
+            lines = [*lines[: max_lines - 1], last + " …"]
         return lines
 
 
-def image_draw(*, title: str, eyebrow: str, footer: str, language: str,
-               layout: ImageFont.Layout | None = None) -> bytes:
+def image_draw(
+    *, title: str, eyebrow: str, footer: str, language: str, layout: ImageFont.Layout | None = None
+) -> bytes:
     """Return a 1200×630 PNG: the eyebrow (commune), the title in large type, the footer (programme)."""
     writer = Writer(rtl=language == "ar", layout=layout)
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)

@@ -36,7 +36,9 @@ def base_url(request) -> str:
 @require_GET
 def search(request):
     context = selectors.search_data(
-        query=request.GET.get("q", ""), language=translation.get_language(), kind=request.GET.get("kind", ""),
+        query=request.GET.get("q", ""),
+        language=translation.get_language(),
+        kind=request.GET.get("kind", ""),
         page=request.GET.get("page", 1),
     )
     context["breadcrumbs"] = [crumb(_("Search"))]
@@ -51,20 +53,27 @@ def search(request):
 
 @require_GET
 def open_data(request):
-    context = {"datasets": opendata.catalogue_data(), "licence": opendata.LICENCE,
-               "licence_summary": opendata.LICENCE_SUMMARY, "feeds": registry.feed_list(),
-               "calendars": [{"title": c.title, "url": reverse(c.url_name)} for c in registry.calendar_list()
-                             if c.url_name],
-               "breadcrumbs": [crumb(_("Open data"))]}
+    context = {
+        "datasets": opendata.catalogue_data(),
+        "licence": opendata.LICENCE,
+        "licence_summary": opendata.LICENCE_SUMMARY,
+        "feeds": registry.feed_list(),
+        "calendars": [{"title": c.title, "url": reverse(c.url_name)} for c in registry.calendar_list() if c.url_name],
+        "breadcrumbs": [crumb(_("Open data"))],
+    }
     return render(request, "transparency/open_data.html", context)
 
 
 @require_GET
 def api_docs(request):
     datasets = [{"dataset": dataset, "columns": opendata.csv_columns(dataset)} for dataset in registry.dataset_list()]
-    context = {"datasets": datasets, "licence": opendata.LICENCE, "page_size": opendata.PAGE_SIZE,
-               "base_url": base_url(request),
-               "breadcrumbs": [crumb(_("Open data"), reverse("transparency:open-data")), crumb(_("API"))]}
+    context = {
+        "datasets": datasets,
+        "licence": opendata.LICENCE,
+        "page_size": opendata.PAGE_SIZE,
+        "base_url": base_url(request),
+        "breadcrumbs": [crumb(_("Open data"), reverse("transparency:open-data")), crumb(_("API"))],
+    }
     return render(request, "transparency/api_docs.html", context)
 
 
@@ -72,8 +81,9 @@ def api_docs(request):
 
 
 def api_response(data, *, status: int = 200) -> JsonResponse:
-    response = JsonResponse(data, status=status, encoder=DjangoJSONEncoder,
-                            json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response = JsonResponse(
+        data, status=status, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 1}
+    )
     # Open data: any site may read it from a browser (no cookie is ever needed or sent).
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -98,15 +108,25 @@ def dataset_links(request, dataset) -> dict:
 @require_GET
 def api_index(request):
     root = base_url(request)
-    return api_response({
-        "version": opendata.API_VERSION,
-        "licence": opendata.LICENCE,
-        "documentation": {code: root + _reverse_in("transparency:api-docs", code) for code, _n in settings.LANGUAGES},
-        "zip": root + reverse("api:zip"),
-        "datasets": [{"slug": item["dataset"].slug, "title": _titles(item["dataset"]),
-                      "updated": opendata.json_value(item["updated"]), **dataset_links(request, item["dataset"])}
-                     for item in opendata.catalogue_data()],
-    })
+    return api_response(
+        {
+            "version": opendata.API_VERSION,
+            "licence": opendata.LICENCE,
+            "documentation": {
+                code: root + _reverse_in("transparency:api-docs", code) for code, _n in settings.LANGUAGES
+            },
+            "zip": root + reverse("api:zip"),
+            "datasets": [
+                {
+                    "slug": item["dataset"].slug,
+                    "title": _titles(item["dataset"]),
+                    "updated": opendata.json_value(item["updated"]),
+                    **dataset_links(request, item["dataset"]),
+                }
+                for item in opendata.catalogue_data()
+            ],
+        }
+    )
 
 
 def _reverse_in(name: str, language: str) -> str:
@@ -131,17 +151,19 @@ def api_dataset(request, dataset: str):
     except (EmptyPage, ValueError, TypeError):
         raise Http404("No such page.") from None
     url = base_url(request) + request.path
-    return api_response({
-        "dataset": dataset.slug,
-        "licence": opendata.LICENCE,
-        "updated": opendata.json_value(dataset.updated()),
-        "count": paginator.count,
-        "page": page.number,
-        "pages": paginator.num_pages,
-        "next": f"{url}?{urlencode({'page': page.next_page_number()})}" if page.has_next() else None,
-        "previous": f"{url}?{urlencode({'page': page.previous_page_number()})}" if page.has_previous() else None,
-        "results": opendata.dataset_rows(dataset, page.object_list),
-    })
+    return api_response(
+        {
+            "dataset": dataset.slug,
+            "licence": opendata.LICENCE,
+            "updated": opendata.json_value(dataset.updated()),
+            "count": paginator.count,
+            "page": page.number,
+            "pages": paginator.num_pages,
+            "next": f"{url}?{urlencode({'page': page.next_page_number()})}" if page.has_next() else None,
+            "previous": f"{url}?{urlencode({'page': page.previous_page_number()})}" if page.has_previous() else None,
+            "results": opendata.dataset_rows(dataset, page.object_list),
+        }
+    )
 
 
 @require_GET
@@ -197,10 +219,15 @@ def calendar_ics(request):
     commune = commune_get()
     name = _("Calendar of the open commune")
     document = ical.calendar_document(
-        events, name=f"{commune.name} – {name}" if commune else name,
-        description=_("Council sessions, consultation meetings and rounds, participatory budget phases and the "
-                      "programme's milestones."),
-        host=request.get_host().split(":")[0], base_url=base_url(request), language=translation.get_language(),
+        events,
+        name=f"{commune.name} – {name}" if commune else name,
+        description=_(
+            "Council sessions, consultation meetings and rounds, participatory budget phases and the "
+            "programme's milestones."
+        ),
+        host=request.get_host().split(":")[0],
+        base_url=base_url(request),
+        language=translation.get_language(),
     )
     response = HttpResponse(document, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="openmun.ics"'
@@ -230,8 +257,11 @@ def project_share(request, slug: str):
     project = get_object_or_404(Project.objects.select_related("programme"), slug=slug)
     commune = commune_get()
     content, etag = share.image_get(
-        key=f"project-{project.pk}", title=project.title, eyebrow=commune.name if commune else "",
-        footer=project.programme.title, language=translation.get_language(),
+        key=f"project-{project.pk}",
+        title=project.title,
+        eyebrow=commune.name if commune else "",
+        footer=project.programme.title,
+        language=translation.get_language(),
     )
     return png_response(request, content, etag)
 
@@ -241,8 +271,11 @@ def site_share(request):
     programme = programme_get()
     commune = commune_get()
     content, etag = share.image_get(
-        key="site", title=programme.title, eyebrow=commune.name if commune else "",
-        footer=_("Open commune portal"), language=translation.get_language(),
+        key="site",
+        title=programme.title,
+        eyebrow=commune.name if commune else "",
+        footer=_("Open commune portal"),
+        language=translation.get_language(),
     )
     return png_response(request, content, etag)
 
@@ -260,4 +293,3 @@ def project_history(request, slug: str):
         crumb(_("History")),
     ]
     return render(request, "transparency/project_history.html", context)
-

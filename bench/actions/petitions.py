@@ -7,9 +7,14 @@ def supports(count: int) -> dict:
 
     petition = PetitionFactory()
     for index in range(count):
-        support = services.support_submit(petition=petition, name=f"Citoyen {index}", relation="resident",
-                                          email=f"citizen{index}@example.ma", consent=True,
-                                          site_url="https://openmun.example.ma")
+        support = services.support_submit(
+            petition=petition,
+            name=f"Citoyen {index}",
+            relation="resident",
+            email=f"citizen{index}@example.ma",
+            consent=True,
+            site_url="https://openmun.example.ma",
+        )
         services.support_confirm(support=support)
     petition.refresh_from_db()
     return {"done": count, "counted": petition.support_count}

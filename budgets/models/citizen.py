@@ -28,35 +28,51 @@ class BudgetYear(models.Model):
     """A year of the commune's budget: its two parts, adopted by the council and then executed."""
 
     year = models.PositiveSmallIntegerField(
-        _("year"), unique=True, validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
+        _("year"),
+        unique=True,
+        validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
     )
     is_published = models.BooleanField(
-        _("published"), default=False,
+        _("published"),
+        default=False,
         help_text=_("Publish the year once its lines are imported and checked."),
     )
     is_demonstration = models.BooleanField(
-        _("demonstration data"), default=False,
-        help_text=_("Tick when the figures are invented for a demonstration: every page and the booklet then say "
-                    "that they are not the commune's."),
+        _("demonstration data"),
+        default=False,
+        help_text=_(
+            "Tick when the figures are invented for a demonstration: every page and the booklet then say "
+            "that they are not the commune's."
+        ),
     )
     population = models.PositiveIntegerField(
-        _("population"), null=True, blank=True,
+        _("population"),
+        null=True,
+        blank=True,
         help_text=_("Used for the figures per inhabitant. Leave empty to use the commune's population."),
     )
     introduction = models.TextField(
-        _("introduction"), blank=True, help_text=_("A few plain words on the year's budget, shown at the top."),
+        _("introduction"),
+        blank=True,
+        help_text=_("A few plain words on the year's budget, shown at the top."),
     )
     adoption_session = models.CharField(
-        _("voted at the session"), max_length=200, blank=True,
+        _("voted at the session"),
+        max_length=200,
+        blank=True,
         help_text=_("For example: the ordinary session of October 2023."),
     )
     adoption_date = models.DateField(_("vote date"), null=True, blank=True)
     preparation_starts_on = models.DateField(
-        _("preparation starts on"), null=True, blank=True,
+        _("preparation starts on"),
+        null=True,
+        blank=True,
         help_text=_("When the commune's services start preparing the draft budget."),
     )
     administrative_account_on = models.DateField(
-        _("administrative account examined on"), null=True, blank=True,
+        _("administrative account examined on"),
+        null=True,
+        blank=True,
         help_text=_("When the council examines the account of the year's execution. Leave empty until it is known."),
     )
     calendar_note = models.TextField(_("note on the calendar"), blank=True)
@@ -70,7 +86,8 @@ class BudgetYear(models.Model):
         ordering = ["-year"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR), name="budgetyear_year_in_range",
+                condition=Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR),
+                name="budgetyear_year_in_range",
             ),
         ]
 
@@ -84,9 +101,13 @@ class BudgetYear(models.Model):
         # The October session of the year before votes the budget: a vote after the year is a typing error.
         if self.adoption_date and self.year and self.adoption_date.year > self.year:
             raise ValidationError(
-                {"adoption_date": ValidationError(
-                    _("The budget of %(year)s cannot be voted after %(year)s."), code="vote_after_year",
-                    params={"year": self.year})}
+                {
+                    "adoption_date": ValidationError(
+                        _("The budget of %(year)s cannot be voted after %(year)s."),
+                        code="vote_after_year",
+                        params={"year": self.year},
+                    )
+                }
             )
 
     @property
@@ -113,19 +134,27 @@ class BudgetLine(models.Model):
     part = models.CharField(_("part"), max_length=20, choices=Part.choices)
     direction = models.CharField(_("revenue or expenditure"), max_length=20, choices=Direction.choices)
     code = models.CharField(
-        _("category code"), max_length=20,
+        _("category code"),
+        max_length=20,
         help_text=_("The category's code in the budget nomenclature, unique within its part and direction."),
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     label = models.CharField(_("label"), max_length=200)
-    explanation = models.TextField(_("explanation"), blank=True,
-                                   help_text=_("What the category covers, in plain words."))
+    explanation = models.TextField(
+        _("explanation"), blank=True, help_text=_("What the category covers, in plain words.")
+    )
     adopted = models.DecimalField(
-        _("adopted amount (dirhams)"), max_digits=AMOUNT_DIGITS, decimal_places=2,
+        _("adopted amount (dirhams)"),
+        max_digits=AMOUNT_DIGITS,
+        decimal_places=2,
         validators=[MinValueValidator(Decimal("0"))],
     )
     executed = models.DecimalField(
-        _("executed amount (dirhams)"), max_digits=AMOUNT_DIGITS, decimal_places=2, null=True, blank=True,
+        _("executed amount (dirhams)"),
+        max_digits=AMOUNT_DIGITS,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("Leave empty until the execution of the year is known."),
     )
@@ -138,11 +167,13 @@ class BudgetLine(models.Model):
             models.UniqueConstraint(fields=["year", "part", "direction", "code"], name="budgetline_code_unique"),
             models.CheckConstraint(condition=Q(adopted__gte=0), name="budgetline_adopted_not_negative"),
             models.CheckConstraint(
-                condition=Q(executed__isnull=True) | Q(executed__gte=0), name="budgetline_executed_not_negative",
+                condition=Q(executed__isnull=True) | Q(executed__gte=0),
+                name="budgetline_executed_not_negative",
             ),
             models.CheckConstraint(condition=Q(part__in=["operating", "equipment"]), name="budgetline_part_valid"),
             models.CheckConstraint(
-                condition=Q(direction__in=["revenue", "expenditure"]), name="budgetline_direction_valid",
+                condition=Q(direction__in=["revenue", "expenditure"]),
+                name="budgetline_direction_valid",
             ),
         ]
 

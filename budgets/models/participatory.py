@@ -38,21 +38,26 @@ class Cycle(models.Model):
         CLOSED = "closed", _("closed")
 
     year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
+        _("year"),
+        validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
     )
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     envelope = models.DecimalField(
-        _("envelope (dirhams)"), max_digits=AMOUNT_DIGITS, decimal_places=2,
+        _("envelope (dirhams)"),
+        max_digits=AMOUNT_DIGITS,
+        decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text=_("The amount citizens decide on: a ballot's proposals together cannot cost more."),
     )
-    rulebook = models.TextField(_("rulebook"), blank=True,
-                                help_text=_("Who may propose and vote, what is eligible, how winners are chosen."))
+    rulebook = models.TextField(
+        _("rulebook"), blank=True, help_text=_("Who may propose and vote, what is eligible, how winners are chosen.")
+    )
     is_published = models.BooleanField(_("published"), default=False)
     is_demonstration = models.BooleanField(
-        _("demonstration data"), default=False,
+        _("demonstration data"),
+        default=False,
         help_text=_("Tick when the cycle is invented for a demonstration: its pages then say so."),
     )
 
@@ -177,7 +182,8 @@ class Phase(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cycle", "kind"], name="phase_kind_unique_per_cycle"),
             models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")), name="phase_ends_after_start",
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="phase_ends_after_start",
                 violation_error_message=_("A phase cannot end before it starts."),
             ),
             models.CheckConstraint(
@@ -223,41 +229,64 @@ class Proposal(ContactDetails, Moderated):
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("cycle"))
     title = models.CharField(_("title"), max_length=150, validators=[MinLengthValidator(5), validate_plain_text])
     description = models.TextField(
-        _("description"), max_length=PROPOSAL_MAX_LENGTH,
+        _("description"),
+        max_length=PROPOSAL_MAX_LENGTH,
         validators=[MinLengthValidator(20), MaxLengthValidator(PROPOSAL_MAX_LENGTH), validate_plain_text],
         help_text=_("What should be done, where, and for whom."),
     )
     neighbourhood = models.CharField(
-        _("neighbourhood"), max_length=120, validators=[validate_plain_text],
+        _("neighbourhood"),
+        max_length=120,
+        validators=[validate_plain_text],
         help_text=_("The neighbourhood or the place it concerns."),
     )
     estimated_cost = models.DecimalField(
-        _("estimated cost (dirhams)"), max_digits=AMOUNT_DIGITS, decimal_places=2,
+        _("estimated cost (dirhams)"),
+        max_digits=AMOUNT_DIGITS,
+        decimal_places=2,
         validators=[MinValueValidator(Decimal("1"))],
         help_text=_("Your best estimate; the commune's services check it during the technical review."),
     )
     eligibility = models.CharField(
-        _("eligibility"), max_length=20, choices=Eligibility.choices, default=Eligibility.PENDING,
+        _("eligibility"),
+        max_length=20,
+        choices=Eligibility.choices,
+        default=Eligibility.PENDING,
     )
     eligibility_reason = models.TextField(
-        _("reason"), blank=True,
+        _("reason"),
+        blank=True,
         help_text=_("Published with the decision. Required when the proposal is not eligible."),
     )
     revised_cost = models.DecimalField(
-        _("revised cost (dirhams)"), max_digits=AMOUNT_DIGITS, decimal_places=2, null=True, blank=True,
+        _("revised cost (dirhams)"),
+        max_digits=AMOUNT_DIGITS,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("The services' estimate; counted instead of the citizen's on the ballot. Leave empty to keep it."),
     )
     reviewed_at = models.DateTimeField(_("reviewed on"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("reviewed by"),
     )
     progress_status = models.CharField(
-        _("implementation status"), max_length=20, choices=Progress.choices, default=Progress.PLANNED,
+        _("implementation status"),
+        max_length=20,
+        choices=Progress.choices,
+        default=Progress.PLANNED,
     )
     progress = models.PositiveSmallIntegerField(
-        _("progress (%)"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)],
+        _("progress (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("For a winning proposal, during its implementation."),
     )
 
@@ -279,10 +308,12 @@ class Proposal(ContactDetails, Moderated):
                 name="proposal_revised_cost_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(eligibility__in=["pending", "eligible", "ineligible"]), name="proposal_eligibility_valid",
+                condition=Q(eligibility__in=["pending", "eligible", "ineligible"]),
+                name="proposal_eligibility_valid",
             ),
             models.CheckConstraint(
-                condition=Q(progress__isnull=True) | Q(progress__lte=100), name="proposal_progress_at_most_100",
+                condition=Q(progress__isnull=True) | Q(progress__lte=100),
+                name="proposal_progress_at_most_100",
             ),
         ]
 
@@ -299,8 +330,11 @@ class Proposal(ContactDetails, Moderated):
         reasons = [getattr(self, f"eligibility_reason_{code}", "") for code, _name in settings.LANGUAGES]
         if self.eligibility == self.Eligibility.INELIGIBLE and not any(reasons):
             raise ValidationError(
-                {NON_FIELD_ERRORS: ValidationError(
-                    _("Give the reason why the proposal is not eligible."), code="reason_required")}
+                {
+                    NON_FIELD_ERRORS: ValidationError(
+                        _("Give the reason why the proposal is not eligible."), code="reason_required"
+                    )
+                }
             )
 
     @property
@@ -318,8 +352,7 @@ class Proposal(ContactDetails, Moderated):
 class ProposalUpdate(DatedUpdate):
     """A dated account of a winning proposal's implementation, published on its page."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="updates",
-                                 verbose_name=_("proposal"))
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="updates", verbose_name=_("proposal"))
 
     class Meta(DatedUpdate.Meta):
         verbose_name = _("implementation update")
@@ -364,14 +397,25 @@ class Ballot(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="ballots", verbose_name=_("cycle"))
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     voter = models.ForeignKey(
-        Voter, on_delete=models.PROTECT, null=True, blank=True, related_name="ballots", verbose_name=_("voter"),
+        Voter,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ballots",
+        verbose_name=_("voter"),
     )
     paper_reference = models.CharField(
-        _("paper ballot number"), max_length=40, blank=True,
+        _("paper ballot number"),
+        max_length=40,
+        blank=True,
         help_text=_("The number written on the paper ballot, so that none is entered twice."),
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(_("cast on"), default=timezone.now)
@@ -384,10 +428,13 @@ class Ballot(models.Model):
         constraints = [
             # One ballot per voter and cycle: the database's rule, whatever the number of concurrent requests.
             models.UniqueConstraint(
-                fields=["cycle", "voter"], condition=Q(voter__isnull=False), name="ballot_one_per_voter_and_cycle",
+                fields=["cycle", "voter"],
+                condition=Q(voter__isnull=False),
+                name="ballot_one_per_voter_and_cycle",
             ),
             models.UniqueConstraint(
-                fields=["cycle", "paper_reference"], condition=Q(channel="paper"),
+                fields=["cycle", "paper_reference"],
+                condition=Q(channel="paper"),
                 name="ballot_paper_reference_unique",
             ),
             models.CheckConstraint(
@@ -407,8 +454,9 @@ class BallotChoice(models.Model):
     """One proposal chosen on a ballot."""
 
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="choices", verbose_name=_("ballot"))
-    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="ballot_choices",
-                                 verbose_name=_("proposal"))
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.PROTECT, related_name="ballot_choices", verbose_name=_("proposal")
+    )
 
     class Meta:
         verbose_name = _("choice")

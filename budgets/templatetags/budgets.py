@@ -45,5 +45,6 @@ def signed_dirhams(value):
     value = Decimal(value)
     if value >= 0:
         return dirhams(value)
-    return format_html('<span class="amount"><bdi dir="ltr">-{}</bdi>{}{}</span>', group_digits(-value, 2), NBSP,
-                       _("DH"))
+    return format_html(
+        '<span class="amount"><bdi dir="ltr">-{}</bdi>{}{}</span>', group_digits(-value, 2), NBSP, _("DH")
+    )

@@ -28,8 +28,7 @@ def dirhams(value):
         return ""
     # Translators: the currency after an amount: درهم in Arabic, DH in French.
     unit = _("DH")
-    return format_html('<span class="amount"><bdi dir="ltr">{}</bdi>{}{}</span>',
-                       group_digits(value, 2), NBSP, unit)
+    return format_html('<span class="amount"><bdi dir="ltr">{}</bdi>{}{}</span>', group_digits(value, 2), NBSP, unit)
 
 
 @register.filter

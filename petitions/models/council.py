@@ -17,13 +17,19 @@ class CouncilSessionQuerySet(models.QuerySet):
 
     def upcoming(self, day: datetime.date) -> CouncilSessionQuerySet:
         """Return the sessions that have not ended before day, the next first."""
-        return self.filter(Q(ends_on__gte=day) | Q(ends_on__isnull=True, starts_on__gte=day)
-                           | Q(starts_on__isnull=True, period_end__gte=day)).order_by("period_start", "pk")
+        return self.filter(
+            Q(ends_on__gte=day)
+            | Q(ends_on__isnull=True, starts_on__gte=day)
+            | Q(starts_on__isnull=True, period_end__gte=day)
+        ).order_by("period_start", "pk")
 
     def past(self, day: datetime.date) -> CouncilSessionQuerySet:
         """Return the sessions that ended before day, the latest first."""
-        return self.filter(Q(ends_on__lt=day) | Q(ends_on__isnull=True, starts_on__lt=day)
-                           | Q(starts_on__isnull=True, period_end__lt=day)).order_by("-period_start", "-pk")
+        return self.filter(
+            Q(ends_on__lt=day)
+            | Q(ends_on__isnull=True, starts_on__lt=day)
+            | Q(starts_on__isnull=True, period_end__lt=day)
+        ).order_by("-period_start", "-pk")
 
     def next_ordinary_after(self, day: datetime.date) -> CouncilSession | None:
         """Return the first ordinary session whose period starts after day."""
@@ -38,25 +44,30 @@ class CouncilSession(models.Model):
         EXTRAORDINARY = "extraordinary", _("extraordinary session")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ORDINARY)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True,
-                            help_text=_("Part of the page's address, for example 2026-02-ordinary."))
+    slug = models.SlugField(
+        _("slug"), max_length=80, unique=True, help_text=_("Part of the page's address, for example 2026-02-ordinary.")
+    )
     title = models.CharField(_("title"), max_length=200)
     period_start = models.DateField(
         _("expected from"),
-        help_text=_("First day of the period in which the session is held; for an ordinary session, the "
-                    "first day of its month."),
+        help_text=_(
+            "First day of the period in which the session is held; for an ordinary session, the first day of its month."
+        ),
     )
     period_end = models.DateField(
         _("expected until"),
         help_text=_("Last day of that period; for an ordinary session, the seventh day of its month."),
     )
     starts_on = models.DateField(
-        _("opening date"), null=True, blank=True,
+        _("opening date"),
+        null=True,
+        blank=True,
         help_text=_("Leave empty until the president convenes the council."),
     )
     ends_on = models.DateField(_("closing date"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True,
-                             help_text=_("Shown on the session's page: place, time, how to attend."))
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("Shown on the session's page: place, time, how to attend.")
+    )
 
     objects = CouncilSessionQuerySet.as_manager()
 
@@ -66,7 +77,8 @@ class CouncilSession(models.Model):
         ordering = ["period_start", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(period_end__gte=F("period_start")), name="councilsession_period_end_after_start",
+                condition=Q(period_end__gte=F("period_start")),
+                name="councilsession_period_end_after_start",
                 violation_error_message=_("The end of the period cannot be before its start."),
             ),
             models.CheckConstraint(
@@ -75,7 +87,9 @@ class CouncilSession(models.Model):
                 violation_error_message=_("The closing date needs an opening date and cannot be before it."),
             ),
             models.UniqueConstraint(
-                fields=["period_start"], condition=Q(kind="ordinary"), name="councilsession_one_ordinary_per_period",
+                fields=["period_start"],
+                condition=Q(kind="ordinary"),
+                name="councilsession_one_ordinary_per_period",
                 violation_error_message=_("There is already an ordinary session for this period."),
             ),
         ]
@@ -99,13 +113,20 @@ class AgendaItem(models.Model):
     """An item staff put on a session's agenda, such as a project of the open programme."""
 
     session = models.ForeignKey(
-        CouncilSession, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("session"),
+        CouncilSession,
+        on_delete=models.CASCADE,
+        related_name="agenda_items",
+        verbose_name=_("session"),
     )
     order = models.PositiveSmallIntegerField(_("order"))
     title = models.CharField(_("title"), max_length=400)
     description = models.TextField(_("description"), blank=True)
     project = models.ForeignKey(
-        "programme.Project", on_delete=models.SET_NULL, null=True, blank=True, related_name="agenda_items",
+        "programme.Project",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
         verbose_name=_("project of the programme"),
     )
 

@@ -99,44 +99,59 @@ class Petition(Moderated):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CITIZENS)
     title = models.CharField(_("title"), max_length=200, validators=[MinLengthValidator(10), validate_plain_text])
     request = models.TextField(
-        _("the request"), max_length=REQUEST_MAX_LENGTH,
+        _("the request"),
+        max_length=REQUEST_MAX_LENGTH,
         validators=[MinLengthValidator(20), MaxLengthValidator(REQUEST_MAX_LENGTH), validate_plain_text],
         help_text=_("The point the council is asked to put on its agenda, in one or two sentences."),
     )
     reasons = models.TextField(
-        _("reasons and objectives"), max_length=REASONS_MAX_LENGTH,
+        _("reasons and objectives"),
+        max_length=REASONS_MAX_LENGTH,
         validators=[MinLengthValidator(20), MaxLengthValidator(REASONS_MAX_LENGTH), validate_plain_text],
         help_text=_("Why the council should deal with it, and what the petition aims to achieve."),
     )
     domain = models.CharField(_("competence of the commune concerned"), max_length=30, choices=Domain.choices)
     language = models.CharField(_("language of the text"), max_length=10, choices=settings.LANGUAGES)
     agent_name = models.CharField(
-        _("name of the petition's agent"), max_length=150, blank=True, validators=[validate_plain_text],
+        _("name of the petition's agent"),
+        max_length=150,
+        blank=True,
+        validators=[validate_plain_text],
         help_text=_("The agent follows the procedure on behalf of the signatories. This name is public."),
     )
-    association_name = models.CharField(_("name of the association"), max_length=200, blank=True,
-                                        validators=[validate_plain_text])
+    association_name = models.CharField(
+        _("name of the association"), max_length=200, blank=True, validators=[validate_plain_text]
+    )
     association_founded_on = models.DateField(_("date of constitution of the association"), null=True, blank=True)
     association_seat = models.CharField(
-        _("seat or branch of the association in the commune"), max_length=300, blank=True,
-        validators=[validate_plain_text], help_text=_("Its address in the commune."),
+        _("seat or branch of the association in the commune"),
+        max_length=300,
+        blank=True,
+        validators=[validate_plain_text],
+        help_text=_("Its address in the commune."),
     )
-    association_representative = models.CharField(_("legal representative"), max_length=150, blank=True,
-                                                  validators=[validate_plain_text])
+    association_representative = models.CharField(
+        _("legal representative"), max_length=150, blank=True, validators=[validate_plain_text]
+    )
     # Private: never rendered on a public page.
     contact_email = models.EmailField(
-        _("contact e-mail"), blank=True,
+        _("contact e-mail"),
+        blank=True,
         help_text=_("Never published. The commune uses it only to reach you about the petition."),
     )
     contact_phone = models.CharField(
-        _("contact telephone"), max_length=40, blank=True, help_text=_("Never published."),
+        _("contact telephone"),
+        max_length=40,
+        blank=True,
+        help_text=_("Never published."),
     )
 
     # The procedure.
-    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SUBMITTED,
-                             db_index=True)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SUBMITTED, db_index=True)
     signature_threshold = models.PositiveIntegerField(
-        _("signatures required"), null=True, blank=True,
+        _("signatures required"),
+        null=True,
+        blank=True,
         help_text=_("Set from the commune's population when a citizens' petition is submitted."),
     )
     support_count = models.PositiveIntegerField(_("confirmed online supports"), default=0)
@@ -147,7 +162,11 @@ class Petition(Moderated):
     review_started_on = models.DateField(_("review started on"), null=True, blank=True)
     decided_on = models.DateField(_("decided by the bureau on"), null=True, blank=True)
     session = models.ForeignKey(
-        CouncilSession, on_delete=models.PROTECT, null=True, blank=True, related_name="petitions",
+        CouncilSession,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions",
         verbose_name=_("council session"),
     )
     committees = models.CharField(_("referred to the committees"), max_length=300, blank=True)
@@ -158,7 +177,9 @@ class Petition(Moderated):
     decision_reference = models.CharField(_("reference of the council's decision"), max_length=100, blank=True)
     decision_summary = models.TextField(_("summary of the council's decision"), blank=True)
     closed_on = models.DateField(
-        _("closed on"), null=True, blank=True,
+        _("closed on"),
+        null=True,
+        blank=True,
         help_text=_("The day the procedure ended; supporters' data is erased after the retention period."),
     )
 
@@ -181,13 +202,18 @@ class Petition(Moderated):
                 violation_error_message=_("A citizens' petition names its agent and has a signature threshold."),
             ),
             models.CheckConstraint(
-                condition=Q(kind="citizens") | (
-                    ~Q(association_name="") & Q(association_founded_on__isnull=False) & ~Q(association_seat="")
+                condition=Q(kind="citizens")
+                | (
+                    ~Q(association_name="")
+                    & Q(association_founded_on__isnull=False)
+                    & ~Q(association_seat="")
                     & ~Q(association_representative="")
                 ),
                 name="petition_association_identity",
-                violation_error_message=_("An association's petition names the association, its date of "
-                                          "constitution, its seat and its legal representative."),
+                violation_error_message=_(
+                    "An association's petition names the association, its date of "
+                    "constitution, its seat and its legal representative."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(state__in=["deposited", "under_review", "accepted", "refused", "deliberated"])
@@ -211,7 +237,9 @@ class Petition(Moderated):
                 violation_error_message=_("The refusal cannot be notified before it was decided."),
             ),
             models.UniqueConstraint(
-                fields=["receipt_number"], condition=~Q(receipt_number=""), name="petition_receipt_number_unique",
+                fields=["receipt_number"],
+                condition=~Q(receipt_number=""),
+                name="petition_receipt_number_unique",
                 violation_error_message=_("Another petition has this receipt number."),
             ),
         ]
@@ -228,17 +256,24 @@ class Petition(Moderated):
         if self.kind == self.Kind.CITIZENS and not self.agent_name:
             errors["agent_name"] = ValidationError(_("Name the petition's agent."), code="agent_required")
         if self.kind == self.Kind.ASSOCIATION:
-            for field in ("association_name", "association_founded_on", "association_seat",
-                          "association_representative"):
+            for field in (
+                "association_name",
+                "association_founded_on",
+                "association_seat",
+                "association_representative",
+            ):
                 if not getattr(self, field):
-                    errors[field] = ValidationError(_("An association's petition needs this information."),
-                                                    code="association_required")
+                    errors[field] = ValidationError(
+                        _("An association's petition needs this information."), code="association_required"
+                    )
             submitted = timezone.localdate(self.created_at) if self.created_at else timezone.localdate()
             founded = self.association_founded_on
             if founded and months_add(founded, ASSOCIATION_MIN_AGE_MONTHS) >= submitted:
                 errors["association_founded_on"] = ValidationError(
-                    _("An association may petition the council only when it was constituted more than three "
-                      "years ago, that is before %(date)s."),
+                    _(
+                        "An association may petition the council only when it was constituted more than three "
+                        "years ago, that is before %(date)s."
+                    ),
                     code="association_too_recent",
                     params={"date": date_format(months_add(submitted, -ASSOCIATION_MIN_AGE_MONTHS))},
                 )
@@ -303,9 +338,14 @@ class Petition(Moderated):
         return (self.notice_deadline - day).days if self.notice_deadline else None
 
 
-CLOSED_STATES = frozenset({
-    Petition.State.NOT_ADMITTED, Petition.State.REFUSED, Petition.State.DELIBERATED, Petition.State.WITHDRAWN,
-})
+CLOSED_STATES = frozenset(
+    {
+        Petition.State.NOT_ADMITTED,
+        Petition.State.REFUSED,
+        Petition.State.DELIBERATED,
+        Petition.State.WITHDRAWN,
+    }
+)
 
 
 class PetitionEvent(models.Model):
@@ -324,19 +364,29 @@ class PetitionEvent(models.Model):
         WITHDRAWN = "withdrawn", _("withdrawn")
 
     petition = models.ForeignKey(
-        Petition, on_delete=models.CASCADE, related_name="events", verbose_name=_("petition"),
+        Petition,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("petition"),
     )
     action = models.CharField(_("step"), max_length=20, choices=Action.choices)
     date = models.DateField(_("date"))
     note = models.TextField(_("public note"), blank=True)
     document = models.FileField(
-        _("document"), upload_to="petitions/documents/%Y/", blank=True,
+        _("document"),
+        upload_to="petitions/documents/%Y/",
+        blank=True,
         validators=[FileExtensionValidator(["pdf"])],
-        help_text=_("A PDF published with this step. Remove personal data (addresses, ID numbers, "
-                    "signatures) before uploading."),
+        help_text=_(
+            "A PDF published with this step. Remove personal data (addresses, ID numbers, signatures) before uploading."
+        ),
     )
     acting_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)

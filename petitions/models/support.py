@@ -26,12 +26,16 @@ class Support(models.Model):
         ACTIVITY = "activity", _("I have an economic, commercial or professional activity in the commune")
 
     petition = models.ForeignKey(
-        Petition, on_delete=models.CASCADE, related_name="supports", verbose_name=_("petition"),
+        Petition,
+        on_delete=models.CASCADE,
+        related_name="supports",
+        verbose_name=_("petition"),
     )
     name = models.CharField(_("full name"), max_length=150, validators=[validate_plain_text])
     relation = models.CharField(_("link with the commune"), max_length=20, choices=Relation.choices)
     email = models.EmailField(
-        _("e-mail"), help_text=_("We send you a link to confirm your support. It is never shown publicly."),
+        _("e-mail"),
+        help_text=_("We send you a link to confirm your support. It is never shown publicly."),
     )
     consent = models.BooleanField(_("consent to the processing of these data"), default=False)
     created_at = models.DateTimeField(_("given at"), default=timezone.now)
@@ -45,11 +49,14 @@ class Support(models.Model):
         ordering = ["petition", "created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                F("petition"), Lower("email"), name="support_one_per_email_per_petition",
+                F("petition"),
+                Lower("email"),
+                name="support_one_per_email_per_petition",
                 violation_error_message=_("This e-mail address has already supported the petition."),
             ),
             models.CheckConstraint(
-                condition=Q(consent=True), name="support_consent_given",
+                condition=Q(consent=True),
+                name="support_consent_given",
                 violation_error_message=_("Support is recorded only with the person's consent."),
             ),
         ]

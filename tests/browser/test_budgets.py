@@ -45,8 +45,9 @@ def budgets(site):
     """The demonstration budgets from fixtures/, and a cycle whose vote is open today."""
     call_command("loaddata", settings.BASE_DIR / "fixtures" / "budgets.json", verbosity=0)
     # Proposals of 200 000, 300 000, 400 000, 500 000 and 600 000 DH for an envelope of 1 000 000 DH.
-    cycle_build(current=Phase.Kind.VOTE, slug="vote-now", is_demonstration=True, title_ar="تصويت اليوم",
-                title_fr="Vote du jour")
+    cycle_build(
+        current=Phase.Kind.VOTE, slug="vote-now", is_demonstration=True, title_ar="تصويت اليوم", title_fr="Vote du jour"
+    )
     return site
 
 
@@ -112,8 +113,10 @@ def test_voting_end_to_end_in_arabic(budgets, page):
     alert = page.get_by_role("alert")
     expected = arabic(
         "Your choice costs %(total)s DH, more than the envelope of %(envelope)s DH. Remove a proposal so that the "
-        "total stays within the envelope.", total=group_digits(Decimal(1500000), 2),
-        envelope=group_digits(Decimal(1000000), 2))
+        "total stays within the envelope.",
+        total=group_digits(Decimal(1500000), 2),
+        envelope=group_digits(Decimal(1000000), 2),
+    )
     assert expected in alert.inner_text().replace("\n", " ")
     screenshot(page, "budget-ballot-over-envelope-ar")
     # The choice is kept, for the voter to fix.
@@ -135,7 +138,9 @@ def test_voting_end_to_end_in_arabic(budgets, page):
     assert arabic("Your ballot is changed. Only your latest choice counts.") in page.content()
     assert online_ballots().count() == 1
     assert sorted(c.proposal.estimated_cost for c in online_ballots().get().choices.all()) == [
-        Decimal(400000), Decimal(600000)]
+        Decimal(400000),
+        Decimal(600000),
+    ]
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
 

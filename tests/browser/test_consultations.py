@@ -26,9 +26,14 @@ def rounds(site):
     call_command("loaddata", settings.BASE_DIR / "fixtures" / "consultations.json", verbosity=0)
     today = timezone.localdate()
     Round.objects.create(
-        programme=Programme.objects.get(), number=3, slug="ideas-now", kind=Round.Kind.IDEAS,
-        title_ar="المشاركة المواطنة 3: أفكار جديدة", title_fr="Participation citoyenne 3 : nouvelles idées",
-        opens_on=today - datetime.timedelta(days=1), closes_on=today + datetime.timedelta(days=14),
+        programme=Programme.objects.get(),
+        number=3,
+        slug="ideas-now",
+        kind=Round.Kind.IDEAS,
+        title_ar="المشاركة المواطنة 3: أفكار جديدة",
+        title_fr="Participation citoyenne 3 : nouvelles idées",
+        opens_on=today - datetime.timedelta(days=1),
+        closes_on=today + datetime.timedelta(days=14),
     )
     return site
 
@@ -119,8 +124,12 @@ def test_hostile_input_is_refused_or_inert(rounds, page):
 
     # Even stored as is, markup stays inert on every page.
     project = Project.objects.get(slug="green-city")
-    Comment.objects.create(project=project, text='<script>alert("x")</script><img src=x onerror=alert(2)>',
-                           display_name="<b onmouseover=alert(3)>x</b>", status=Moderated.Status.PUBLISHED)
+    Comment.objects.create(
+        project=project,
+        text='<script>alert("x")</script><img src=x onerror=alert(2)>',
+        display_name="<b onmouseover=alert(3)>x</b>",
+        status=Moderated.Status.PUBLISHED,
+    )
     page.goto(rounds + "/ar/programme/projects/green-city/")
     assert page.locator("#comments img, #comments script, #comments b").count() == 0
     assert '<script>alert("x")</script>' in page.locator("#comments").inner_text()
@@ -150,16 +159,21 @@ PAGES = [
 
 @pytest.mark.parametrize(("lang", "direction"), [("ar", "rtl"), ("fr", "ltr")])
 @pytest.mark.parametrize(("name", "path"), PAGES)
-def test_consultation_pages_pass_axe_in_both_languages_and_at_360_px(rounds, page, phone, name, path, lang,
-                                                                    direction):
+def test_consultation_pages_pass_axe_in_both_languages_and_at_360_px(rounds, page, phone, name, path, lang, direction):
     project = Project.objects.get(slug="green-city")
     contribution = Contribution.objects.create(
-        round=Round.objects.get(slug="ideas-now"), text="فكرة منشورة لتحسين الحي", status=Moderated.Status.PUBLISHED,
-        outcome=Contribution.Outcome.TAKEN, outcome_project=project, answer_ar="أدرجت.", answer_fr="Intégrée.",
+        round=Round.objects.get(slug="ideas-now"),
+        text="فكرة منشورة لتحسين الحي",
+        status=Moderated.Status.PUBLISHED,
+        outcome=Contribution.Outcome.TAKEN,
+        outcome_project=project,
+        answer_ar="أدرجت.",
+        answer_fr="Intégrée.",
     )
     comment = Comment.objects.create(project=project, text="تعليق منشور", status=Moderated.Status.PUBLISHED)
-    Comment.objects.create(project=project, parent=comment, is_official=True, text="رد رسمي",
-                           status=Moderated.Status.PUBLISHED)
+    Comment.objects.create(
+        project=project, parent=comment, is_official=True, text="رد رسمي", status=Moderated.Status.PUBLISHED
+    )
     assert contribution.pk
     url = rounds + path.format(lang=lang)
     page.goto(url)
@@ -175,8 +189,9 @@ def test_consultation_pages_pass_axe_in_both_languages_and_at_360_px(rounds, pag
 
 
 def test_the_moderation_queue_passes_axe(rounds, moderator, page):
-    Contribution.objects.create(round=Round.objects.get(slug="ideas-now"), text="فكرة في انتظار المراجعة",
-                                status=Moderated.Status.PENDING)
+    Contribution.objects.create(
+        round=Round.objects.get(slug="ideas-now"), text="فكرة في انتظار المراجعة", status=Moderated.Status.PENDING
+    )
     page.goto(rounds + "/ar/admin/login/?next=/ar/consultations/moderation/")
     page.fill("#id_username", "moderatrice")
     page.fill("#id_password", PASSWORD)

@@ -20,9 +20,16 @@ pytestmark = pytest.mark.browser
 def petition(site):
     services.council_sessions_generate(year=2031)
     session = CouncilSession.objects.get(slug="2031-05-ordinary")
-    PetitionFactory(title="تهيئة ملعب القرب بحي الأمل", state=Petition.State.ACCEPTED, session=session,
-                    deposited_on="2026-01-10", decided_on="2026-02-01", paper_signature_count=230,
-                    committees_ar="لجنة المرافق العمومية", committees_fr="Commission des services publics")
+    PetitionFactory(
+        title="تهيئة ملعب القرب بحي الأمل",
+        state=Petition.State.ACCEPTED,
+        session=session,
+        deposited_on="2026-01-10",
+        decided_on="2026-02-01",
+        paper_signature_count=230,
+        committees_ar="لجنة المرافق العمومية",
+        committees_fr="Commission des services publics",
+    )
     petition = PetitionFactory(
         title="تعميم الإنارة العمومية في حي الأمل",
         request="نطلب من المجلس إدراج نقطة تتعلق بتعميم الإنارة العمومية في أزقة حي الأمل ضمن جدول أعمال دورته.",
@@ -47,8 +54,12 @@ def test_supporting_a_petition_in_arabic(site, page, petition, settings):
     page.get_by_label(ar("full name").capitalize()).fill("سعيد الإدريسي")
     page.get_by_label(ar("I live in the commune")).check()
     page.get_by_label(ar("e-mail").capitalize(), exact=True).fill("said@example.ma")
-    page.get_by_label(ar("I agree that the commune keeps my name, my link with the commune and my e-mail address to "
-                         "count my support, as explained above.")).check()
+    page.get_by_label(
+        ar(
+            "I agree that the commune keeps my name, my link with the commune and my e-mail address to "
+            "count my support, as explained above."
+        )
+    ).check()
     screenshot(page, "petition-support-form-ar")
     page.get_by_role("button", name=ar("Support the petition")).click()
     page.wait_for_url(f"{site}/ar/petitions/{petition.pk}/support/sent/")

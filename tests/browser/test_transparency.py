@@ -31,8 +31,9 @@ def transparency_site(site):
 
 @pytest.mark.parametrize(("lang", "direction"), [("ar", "rtl"), ("fr", "ltr")])
 @pytest.mark.parametrize(("name", "path"), PAGES)
-def test_transparency_pages_direction_accessibility_and_small_screens(transparency_site, page, phone, name, path,
-                                                                      lang, direction):
+def test_transparency_pages_direction_accessibility_and_small_screens(
+    transparency_site, page, phone, name, path, lang, direction
+):
     url = transparency_site + path.format(lang=lang)
     page.goto(url)
     assert page.locator("html").get_attribute("dir") == direction
@@ -63,7 +64,8 @@ def test_searching_from_the_header_without_javascript(transparency_site, browser
 def test_the_history_shows_the_change(transparency_site, page):
     page.goto(transparency_site + "/fr/programme/projects/green-city/")
     page.get_by_role("link", name="Historique des modifications").or_(
-        page.get_by_role("link", name="History of the changes")).click()
+        page.get_by_role("link", name="History of the changes")
+    ).click()
     assert page.url.endswith("/fr/programme/projects/green-city/history/")
     assert page.get_by_role("table").first.is_visible()
     assert "45" in page.get_by_role("table").first.inner_text()

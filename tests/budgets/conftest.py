@@ -14,8 +14,12 @@ def commune(db):
 @pytest.fixture
 def demo_data(db):
     """The shipped demonstration data, with the commune's programme, as make run loads them."""
-    call_command("loaddata", settings.BASE_DIR / "fixtures" / "programme.json",
-                 settings.BASE_DIR / "fixtures" / "budgets.json", verbosity=0)
+    call_command(
+        "loaddata",
+        settings.BASE_DIR / "fixtures" / "programme.json",
+        settings.BASE_DIR / "fixtures" / "budgets.json",
+        verbosity=0,
+    )
 
 
 @pytest.fixture

@@ -57,12 +57,19 @@ def year_build(year: int = 2024, *, scale: int = 1, executed: bool = False, **fi
     """Build a published year with 4×scale lines in each part and direction: revenue 8 M, expenditure 6 M."""
     budget_year = BudgetYearFactory(year=year, **fields)
     for part in models.BudgetLine.Part:
-        for direction, amount in ((models.BudgetLine.Direction.REVENUE, Decimal("1000000.00")),
-                                  (models.BudgetLine.Direction.EXPENDITURE, Decimal("750000.00"))):
+        for direction, amount in (
+            (models.BudgetLine.Direction.REVENUE, Decimal("1000000.00")),
+            (models.BudgetLine.Direction.EXPENDITURE, Decimal("750000.00")),
+        ):
             for index in range(4 * scale):
-                BudgetLineFactory(year=budget_year, part=part, direction=direction, code=f"{direction[0]}-{index}",
-                                  adopted=amount / scale,
-                                  executed=amount / scale * Decimal("0.9") if executed else None)
+                BudgetLineFactory(
+                    year=budget_year,
+                    part=part,
+                    direction=direction,
+                    code=f"{direction[0]}-{index}",
+                    adopted=amount / scale,
+                    executed=amount / scale * Decimal("0.9") if executed else None,
+                )
     return budget_year
 
 
@@ -87,9 +94,14 @@ def phases_build(cycle: models.Cycle, *, current: str | None = None, today: date
     index = kinds.index(current) if current else len(kinds) + 1
     start = today - datetime.timedelta(days=10 * index + 3)
     for kind in kinds:
-        models.Phase.objects.create(cycle=cycle, kind=kind, starts_on=start,
-                                    ends_on=start + datetime.timedelta(days=9), description_ar="وصف",
-                                    description_fr="Description")
+        models.Phase.objects.create(
+            cycle=cycle,
+            kind=kind,
+            starts_on=start,
+            ends_on=start + datetime.timedelta(days=9),
+            description_ar="وصف",
+            description_fr="Description",
+        )
         start += datetime.timedelta(days=10)
 
 
@@ -108,12 +120,14 @@ class ProposalFactory(factory.django.DjangoModelFactory):
 
 
 def voter_make(cycle: models.Cycle, email: str, *, confirmed: bool = True) -> models.Voter:
-    return models.Voter.objects.create(cycle=cycle, email_hash=email_fingerprint(email),
-                                       confirmed_at=timezone.now() if confirmed else None)
+    return models.Voter.objects.create(
+        cycle=cycle, email_hash=email_fingerprint(email), confirmed_at=timezone.now() if confirmed else None
+    )
 
 
-def cycle_build(*, current: str | None = Kind.VOTE, proposals: int = 5, envelope: Decimal = Decimal("1000000.00"),
-                **fields) -> models.Cycle:
+def cycle_build(
+    *, current: str | None = Kind.VOTE, proposals: int = 5, envelope: Decimal = Decimal("1000000.00"), **fields
+) -> models.Cycle:
     """Build a published cycle in the given phase with eligible proposals of 200 000, 300 000, 400 000… DH."""
     cycle = CycleFactory(envelope=envelope, **fields)
     phases_build(cycle, current=current)

@@ -46,9 +46,14 @@ def test_budget_editors_may_not_manage_users_or_the_programme(client, editor):
 
 def review_data(proposal: Proposal, **changes) -> dict:
     data = {
-        "eligibility": proposal.eligibility, "eligibility_reason_ar": "", "eligibility_reason_fr": "",
-        "revised_cost": "", "progress_status": proposal.progress_status, "progress": "",
-        "updates-TOTAL_FORMS": 0, "updates-INITIAL_FORMS": 0,
+        "eligibility": proposal.eligibility,
+        "eligibility_reason_ar": "",
+        "eligibility_reason_fr": "",
+        "revised_cost": "",
+        "progress_status": proposal.progress_status,
+        "progress": "",
+        "updates-TOTAL_FORMS": 0,
+        "updates-INITIAL_FORMS": 0,
     }
     data.update(changes)
     return data
@@ -62,8 +67,10 @@ def test_the_technical_review_goes_through_the_service(client, editor):
     response = client.post(url, review_data(proposal, eligibility="ineligible"))
     assert response.status_code == 200
     assert response.context["adminform"].form.non_field_errors().as_data()[0].code == "reason_required"
-    response = client.post(url, review_data(proposal, eligibility="ineligible",
-                                            eligibility_reason_fr="Hors des compétences de la commune."))
+    response = client.post(
+        url,
+        review_data(proposal, eligibility="ineligible", eligibility_reason_fr="Hors des compétences de la commune."),
+    )
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert (proposal.eligibility, proposal.reviewed_by) == ("ineligible", editor)
@@ -101,11 +108,24 @@ def test_overlapping_phases_are_refused(client, editor):
     client.force_login(editor)
     cycle = CycleFactory()
     data = {
-        "year": 2025, "slug": cycle.slug, "title_ar": "دورة", "title_fr": "Cycle", "envelope": "1000000",
-        "rulebook_ar": "", "rulebook_fr": "", "description_ar": "", "description_fr": "", "is_published": "on",
-        "phases-TOTAL_FORMS": 2, "phases-INITIAL_FORMS": 0,
-        "phases-0-kind": "proposals", "phases-0-starts_on": "01/03/2025", "phases-0-ends_on": "31/03/2025",
-        "phases-1-kind": "vote", "phases-1-starts_on": "31/03/2025", "phases-1-ends_on": "30/04/2025",
+        "year": 2025,
+        "slug": cycle.slug,
+        "title_ar": "دورة",
+        "title_fr": "Cycle",
+        "envelope": "1000000",
+        "rulebook_ar": "",
+        "rulebook_fr": "",
+        "description_ar": "",
+        "description_fr": "",
+        "is_published": "on",
+        "phases-TOTAL_FORMS": 2,
+        "phases-INITIAL_FORMS": 0,
+        "phases-0-kind": "proposals",
+        "phases-0-starts_on": "01/03/2025",
+        "phases-0-ends_on": "31/03/2025",
+        "phases-1-kind": "vote",
+        "phases-1-starts_on": "31/03/2025",
+        "phases-1-ends_on": "30/04/2025",
     }
     response = client.post(admin_url("cycle_change", cycle.pk), data)
     assert response.status_code == 200
@@ -120,19 +140,19 @@ def test_moderators_publish_proposals_with_the_shared_admin_action(client):
     moderator.groups.add(Group.objects.get(name="moderators"))
     client.force_login(moderator)
     proposal = ProposalFactory(status=Proposal.Status.PENDING)
-    response = client.post(admin_url("proposal_changelist"),
-                           {"action": "publish_selected", "_selected_action": [proposal.pk]})
+    response = client.post(
+        admin_url("proposal_changelist"), {"action": "publish_selected", "_selected_action": [proposal.pk]}
+    )
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.PUBLISHED and proposal.moderated_by == moderator
 
 
 def test_proposers_contact_details_are_erased_after_the_retention_period():
-    proposal = ProposalFactory(display_name="Samira", email="samira@example.ma",
-                               created_at=timezone.now() - datetime.timedelta(days=400))
+    proposal = ProposalFactory(
+        display_name="Samira", email="samira@example.ma", created_at=timezone.now() - datetime.timedelta(days=400)
+    )
     personal_data_purge(before=timezone.now() - datetime.timedelta(days=365))
     proposal.refresh_from_db()
     assert (proposal.display_name, proposal.email) == ("", "")
     assert proposal.title
-
-

@@ -64,12 +64,16 @@ def test_parallel_votes_are_each_counted_once():
     proposals = list(cycle.proposals.order_by("pk"))
     voters = [voter_make(cycle, f"voter{index}@example.ma") for index in range(VOTERS)]
     # Voter i picks the proposals whose position divides into i + 1… a different mix for each voter.
-    choices = {voter.pk: [p for position, p in enumerate(proposals, start=1) if (index + 1) % position == 0]
-               for index, voter in enumerate(voters)}
+    choices = {
+        voter.pk: [p for position, p in enumerate(proposals, start=1) if (index + 1) % position == 0]
+        for index, voter in enumerate(voters)
+    }
     expected = {p.pk: sum(p in chosen for chosen in choices.values()) for p in proposals}
     # Everybody votes at once, and a quarter of them press the button twice.
-    calls = [lambda voter=voter: services.ballot_cast(voter=voter, proposals=choices[voter.pk])
-             for voter in voters + voters[: VOTERS // 4]]
+    calls = [
+        lambda voter=voter: services.ballot_cast(voter=voter, proposals=choices[voter.pk])
+        for voter in voters + voters[: VOTERS // 4]
+    ]
     results = run_in_parallel(calls)
     assert [r for r in results if not isinstance(r, Ballot)] == []
     assert Ballot.objects.filter(cycle=cycle).count() == VOTERS
@@ -78,17 +82,25 @@ def test_parallel_votes_are_each_counted_once():
     assert BallotChoice.objects.filter(ballot__cycle=cycle).count() == sum(expected.values())
     for voter in voters:
         assert set(Ballot.objects.get(voter=voter).choices.values_list("proposal", flat=True)) == {
-            p.pk for p in choices[voter.pk]}
+            p.pk for p in choices[voter.pk]
+        }
 
 
 def test_one_person_changing_a_ballot_from_many_tabs_keeps_one_whole_choice():
     cycle = cycle_build(current=Phase.Kind.VOTE, proposals=5)  # 200 000 to 600 000 DH, envelope 1 000 000
     proposals = list(cycle.proposals.order_by("estimated_cost"))
     voter = voter_make(cycle, "voter@example.ma")
-    options = [[proposals[0], proposals[1]], [proposals[2]], [proposals[0], proposals[3]], [proposals[4]],
-               [proposals[0], proposals[1], proposals[2]]]
-    calls = [lambda chosen=chosen: services.ballot_cast(voter=voter, proposals=chosen)
-             for chosen in options * (4 if POSTGRESQL else 2)]
+    options = [
+        [proposals[0], proposals[1]],
+        [proposals[2]],
+        [proposals[0], proposals[3]],
+        [proposals[4]],
+        [proposals[0], proposals[1], proposals[2]],
+    ]
+    calls = [
+        lambda chosen=chosen: services.ballot_cast(voter=voter, proposals=chosen)
+        for chosen in options * (4 if POSTGRESQL else 2)
+    ]
     results = run_in_parallel(calls)
     assert [r for r in results if not isinstance(r, Ballot)] == []
     ballot = Ballot.objects.get(cycle=cycle)
@@ -102,8 +114,9 @@ def test_parallel_votes_over_the_envelope_are_all_refused():
     cycle = cycle_build(current=Phase.Kind.VOTE, proposals=5)
     proposals = list(cycle.proposals.all())
     voters = [voter_make(cycle, f"voter{index}@example.ma") for index in range(min(VOTERS, 30))]
-    results = run_in_parallel([lambda voter=voter: services.ballot_cast(voter=voter, proposals=proposals)
-                               for voter in voters])
+    results = run_in_parallel(
+        [lambda voter=voter: services.ballot_cast(voter=voter, proposals=proposals) for voter in voters]
+    )
     assert {getattr(r, "code", None) for r in results} == {"over_envelope"}
     assert not Ballot.objects.filter(cycle=cycle).exists()
     assert selectors.ballot_data(cycle, voters[0])["ballot"] is None

@@ -40,18 +40,27 @@ def parse(*rows: str, **kwargs) -> imports.ParsedFile:
 @pytest.mark.parametrize(
     ("text", "amount"),
     [
-        ("120000000", "120000000.00"), ("120 000 000,50", "120000000.50"), ("120\u00a0000\u00a0000,5", "120000000.50"),
-        ("120\u202f000.75", "120000.75"), ("1.234.567,89", "1234567.89"), ("1,234,567.89", "1234567.89"),
-        ("1 234 567", "1234567.00"), ("١٢٠٠٠٠٫٥٠", "120000.50"), ("15 000 DH", "15000.00"), ("15000 درهم", "15000.00"),
-        ("0", "0.00"), ("1.234.567", "1234567.00"),
+        ("120000000", "120000000.00"),
+        ("120 000 000,50", "120000000.50"),
+        ("120\u00a0000\u00a0000,5", "120000000.50"),
+        ("120\u202f000.75", "120000.75"),
+        ("1.234.567,89", "1234567.89"),
+        ("1,234,567.89", "1234567.89"),
+        ("1 234 567", "1234567.00"),
+        ("١٢٠٠٠٠٫٥٠", "120000.50"),
+        ("15 000 DH", "15000.00"),
+        ("15000 درهم", "15000.00"),
+        ("0", "0.00"),
+        ("1.234.567", "1234567.00"),
     ],
 )
 def test_amounts_accept_a_decimal_comma_or_point_and_spaces_between_thousands(text, amount):
     assert imports.amount_parse(text) == Decimal(amount)
 
 
-@pytest.mark.parametrize("text", ["", "-5", "abc", "1,234", "12,345.6.7", "1.23,4.5", "12 34,567", "1e6",
-                                  "9999999999999"])
+@pytest.mark.parametrize(
+    "text", ["", "-5", "abc", "1,234", "12,345.6.7", "1.23,4.5", "12 34,567", "1e6", "9999999999999"]
+)
 def test_ambiguous_or_wrong_amounts_are_refused_with_a_reason(text):
     with translation.override("en"), pytest.raises(ValueError) as error:
         imports.amount_parse(text)
@@ -70,12 +79,17 @@ def test_a_valid_file_gives_its_lines():
 
 
 def test_without_byte_order_mark_semicolons_and_names_in_arabic_or_french():
-    text = (HEADER.replace(",", ";") + "\n" + "التسيير;المداخيل;R-1;مداخيل;Recettes;;;1 000,5;\n"
-            + "équipement;Dépenses;D-1;نفقات;Dépenses;;;2000;\n")
+    text = (
+        HEADER.replace(",", ";")
+        + "\n"
+        + "التسيير;المداخيل;R-1;مداخيل;Recettes;;;1 000,5;\n"
+        + "équipement;Dépenses;D-1;نفقات;Dépenses;;;2000;\n"
+    )
     parsed = imports.file_parse("budget.csv", text.encode())
     assert parsed.is_valid
     assert [(line.part, line.direction, line.adopted) for line in parsed.lines] == [
-        ("operating", "revenue", Decimal("1000.50")), ("equipment", "expenditure", Decimal("2000.00")),
+        ("operating", "revenue", Decimal("1000.50")),
+        ("equipment", "expenditure", Decimal("2000.00")),
     ]
 
 
@@ -90,7 +104,7 @@ def test_every_bad_row_is_reported_with_its_number_and_nothing_is_valid():
         "operating,revenue,R-6,باب,Poste,,,-10,",
         "operating,revenue,R-7,باب,Poste,,,10,abc",
         "",
-        "operating,revenue,R-8,باب,Poste,,,\"1,234\",",
+        'operating,revenue,R-8,باب,Poste,,,"1,234",',
     )
     assert not parsed.is_valid
     errors = {row.number: " ".join(row.errors) for row in parsed.rows if row.errors}
@@ -108,8 +122,9 @@ def test_every_bad_row_is_reported_with_its_number_and_nothing_is_valid():
 
 
 def test_a_totals_row_is_checked_against_the_lines_and_not_saved():
-    good = parse(*VALID[:2], "operating,revenue,TOTAL,,,,,120000000.50,",
-                 ',expenditure,المجموع,,,,,"95 000 000,25",94100000')
+    good = parse(
+        *VALID[:2], "operating,revenue,TOTAL,,,,,120000000.50,", ',expenditure,المجموع,,,,,"95 000 000,25",94100000'
+    )
     assert good.is_valid, [row.errors for row in good.rows]
     assert len(good.lines) == 2 and [row.is_total for row in good.rows] == [False, False, True, True]
     bad = parse(*VALID[:2], "operating,revenue,Total,,,,,120000000,")
@@ -122,8 +137,14 @@ def test_a_totals_row_is_checked_against_the_lines_and_not_saved():
     ("content", "expected"),
     [
         (csv_file("operating,revenue,R-1,مداخيل الأسواق,Marchés,,,10,", bom=False, encoding="cp1256"), "Windows-1256"),
-        (csv_file("operating,revenue,R-1,باب,Recettes des marchés,,,10,".replace("باب", "bab"), bom=False,
-                  encoding="latin-1"), "Latin-1"),
+        (
+            csv_file(
+                "operating,revenue,R-1,باب,Recettes des marchés,,,10,".replace("باب", "bab"),
+                bom=False,
+                encoding="latin-1",
+            ),
+            "Latin-1",
+        ),
         (codecs.BOM_UTF16_LE + (HEADER + "\n").encode("utf-16-le"), "UTF-16"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, ".xls"),
         (b"", "empty"),
@@ -156,17 +177,21 @@ def xlsx_file(rows: list[list]) -> bytes:
 
 
 def test_xlsx_files_are_read_from_their_first_sheet_numbers_and_text_alike():
-    content = xlsx_file([
-        HEADER.split(","),
-        ["operating", "revenue", "R-1", "باب", "Poste", None, None, 1234567.89, None],
-        ["operating", "expenditure", "D-1", "باب", "Poste", None, None, "1 000,50", 900],
-        [None] * 9,
-        ["equipment", "revenue", "R-2", "باب", None, None, None, 0.1, None],
-    ])
+    content = xlsx_file(
+        [
+            HEADER.split(","),
+            ["operating", "revenue", "R-1", "باب", "Poste", None, None, 1234567.89, None],
+            ["operating", "expenditure", "D-1", "باب", "Poste", None, None, "1 000,50", 900],
+            [None] * 9,
+            ["equipment", "revenue", "R-2", "باب", None, None, None, 0.1, None],
+        ]
+    )
     parsed = imports.file_parse("budget.xlsx", content)
     assert parsed.is_valid, [row.errors for row in parsed.rows]
     assert [(line.adopted, line.executed) for line in parsed.lines] == [
-        (Decimal("1234567.89"), None), (Decimal("1000.50"), Decimal("900.00")), (Decimal("0.10"), None),
+        (Decimal("1234567.89"), None),
+        (Decimal("1000.50"), Decimal("900.00")),
+        (Decimal("0.10"), None),
     ]
     with translation.override("en"):
         broken = imports.file_parse("budget.xlsx", b"PK\x03\x04 not really a zip")
@@ -177,16 +202,21 @@ def test_xlsx_files_are_read_from_their_first_sheet_numbers_and_text_alike():
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_an_export_imports_back_to_the_same_lines(fmt):
     budget_year = year_build(2024, executed=True)
-    BudgetLine.objects.filter(pk=budget_year.lines.first().pk).update(label_fr="=HYPERLINK(\"x\")",
-                                                                       adopted=Decimal("1234567.89"))
+    BudgetLine.objects.filter(pk=budget_year.lines.first().pk).update(
+        label_fr='=HYPERLINK("x")', adopted=Decimal("1234567.89")
+    )
     rows = imports.export_rows(budget_year)
     content = imports.csv_bytes(rows) if fmt == "csv" else imports.xlsx_bytes(rows, right_to_left=True)
     parsed = imports.file_parse(f"budget.{fmt}", content)
     assert parsed.is_valid
-    expected = [(line.part, line.direction, line.code, line.label_ar, line.label_fr, line.adopted, line.executed)
-                for line in budget_year.lines.all()]
-    assert [(line.part, line.direction, line.code, line.labels["ar"], line.labels["fr"], line.adopted,
-             line.executed) for line in parsed.lines] == expected
+    expected = [
+        (line.part, line.direction, line.code, line.label_ar, line.label_fr, line.adopted, line.executed)
+        for line in budget_year.lines.all()
+    ]
+    assert [
+        (line.part, line.direction, line.code, line.labels["ar"], line.labels["fr"], line.adopted, line.executed)
+        for line in parsed.lines
+    ] == expected
     if fmt == "csv":
         # A formula-like label is exported as text, and comes back as it was.
         assert "'=HYPERLINK" in content.decode("utf-8-sig")
@@ -233,7 +263,12 @@ def test_staff_preview_then_confirm_and_the_year_is_replaced(client, editor):
     assert sorted(budget_year.lines.values_list("code", flat=True)) == ["D-1", "R-1", "R-2"]
     line = budget_year.lines.get(code="R-1")
     assert (line.label_ar, line.label_fr, line.explanation_fr, line.adopted, line.position) == (
-        "حصة الضريبة على القيمة المضافة", "Part de la TVA", "Explication", Decimal("120000000.50"), 1)
+        "حصة الضريبة على القيمة المضافة",
+        "Part de la TVA",
+        "Explication",
+        Decimal("120000000.50"),
+        1,
+    )
     # The printed booklet is rebuilt from the new lines.
     assert data_version_get() != version
 

@@ -47,13 +47,16 @@ def test_a_budget_cannot_be_voted_after_its_year():
 def test_a_phase_cannot_end_before_it_starts_and_each_kind_is_unique():
     cycle = CycleFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Phase.objects.create(cycle=cycle, kind=Kind.VOTE, starts_on=datetime.date(2025, 5, 2),
-                             ends_on=datetime.date(2025, 5, 1))
-    Phase.objects.create(cycle=cycle, kind=Kind.VOTE, starts_on=datetime.date(2025, 5, 1),
-                         ends_on=datetime.date(2025, 5, 1))
+        Phase.objects.create(
+            cycle=cycle, kind=Kind.VOTE, starts_on=datetime.date(2025, 5, 2), ends_on=datetime.date(2025, 5, 1)
+        )
+    Phase.objects.create(
+        cycle=cycle, kind=Kind.VOTE, starts_on=datetime.date(2025, 5, 1), ends_on=datetime.date(2025, 5, 1)
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Phase.objects.create(cycle=cycle, kind=Kind.VOTE, starts_on=datetime.date(2025, 6, 1),
-                             ends_on=datetime.date(2025, 6, 2))
+        Phase.objects.create(
+            cycle=cycle, kind=Kind.VOTE, starts_on=datetime.date(2025, 6, 1), ends_on=datetime.date(2025, 6, 2)
+        )
 
 
 def test_the_envelope_must_be_positive():
@@ -81,9 +84,12 @@ def test_the_envelope_must_be_positive():
 def test_the_current_phase_and_what_it_allows_follow_the_dates(day, phase, proposals, votes, results, paper):
     cycle = CycleFactory()
     for kind, start, end in [
-        (Kind.INFORMATION, (2025, 2, 1), (2025, 2, 28)), (Kind.PROPOSALS, (2025, 3, 1), (2025, 3, 31)),
-        (Kind.REVIEW, (2025, 4, 1), (2025, 4, 30)), (Kind.VOTE, (2025, 5, 1), (2025, 5, 31)),
-        (Kind.RESULTS, (2025, 6, 10), (2025, 6, 30)), (Kind.IMPLEMENTATION, (2025, 7, 1), (2026, 12, 31)),
+        (Kind.INFORMATION, (2025, 2, 1), (2025, 2, 28)),
+        (Kind.PROPOSALS, (2025, 3, 1), (2025, 3, 31)),
+        (Kind.REVIEW, (2025, 4, 1), (2025, 4, 30)),
+        (Kind.VOTE, (2025, 5, 1), (2025, 5, 31)),
+        (Kind.RESULTS, (2025, 6, 10), (2025, 6, 30)),
+        (Kind.IMPLEMENTATION, (2025, 7, 1), (2026, 12, 31)),
     ]:
         Phase.objects.create(cycle=cycle, kind=kind, starts_on=datetime.date(*start), ends_on=datetime.date(*end))
     cycle = Cycle.objects.prefetch_related("phases").get(pk=cycle.pk)

@@ -37,9 +37,10 @@ def booklets(django_db_setup, django_db_blocker, tmp_path_factory) -> dict:
                 data = selectors.year_detail_data(2023)
                 expected = {
                     "labels": [line.label for line in data["budget_year"].lines.all()],
-                    "totals": [group_digits(value, 2) for value in (data["figures"].revenue,
-                                                                     data["figures"].expenditure,
-                                                                     data["figures"].balance)],
+                    "totals": [
+                        group_digits(value, 2)
+                        for value in (data["figures"].revenue, data["figures"].expenditure, data["figures"].balance)
+                    ],
                     "per_inhabitant": group_digits(data["figures"].expenditure_per_inhabitant, 2),
                     "glossary": [term.term for term in data["glossary"]],
                     "banner": gettext(BANNER),
@@ -73,8 +74,19 @@ def test_every_page_says_the_figures_are_for_demonstration(booklets, language, t
     pages = int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
     assert 5 <= pages <= 15
     for page in range(1, pages + 1):
-        text = poppler("pdftotext", "-enc", "UTF-8", "-f", str(page), "-l", str(page), "{pdf}", "-",
-                       pdf_bytes=document["content"], tmp_path=tmp_path)
+        text = poppler(
+            "pdftotext",
+            "-enc",
+            "UTF-8",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "{pdf}",
+            "-",
+            pdf_bytes=document["content"],
+            tmp_path=tmp_path,
+        )
         assert flat(document["expected"]["banner"]) in flat(text), page
     # The cover says it in both languages. pdftotext orders a right-to-left line in a left-to-right page
     # around its punctuation: compare the parts.
@@ -107,8 +119,20 @@ def test_fonts_are_embedded_and_the_first_page_is_rendered_for_review(booklets, 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTIFACTS.glob(f"budget-booklet-{language}-*.png"):
         old.unlink()
-    poppler("pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "3", "{pdf}",
-            str(ARTIFACTS / f"budget-booklet-{language}"), pdf_bytes=content, tmp_path=tmp_path)
+    poppler(
+        "pdftoppm",
+        "-r",
+        "70",
+        "-png",
+        "-f",
+        "1",
+        "-l",
+        "3",
+        "{pdf}",
+        str(ARTIFACTS / f"budget-booklet-{language}"),
+        pdf_bytes=content,
+        tmp_path=tmp_path,
+    )
     pngs = sorted(ARTIFACTS.glob(f"budget-booklet-{language}-*.png"))
     assert len(pngs) == 3 and all(png.stat().st_size > 5000 for png in pngs)
 

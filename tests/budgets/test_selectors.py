@@ -80,8 +80,13 @@ def test_chart_bars_grow_from_the_right_in_arabic():
     ltr, rtl = geometry(Decimal(50), Decimal(200), rtl=False), geometry(Decimal(50), Decimal(200), rtl=True)
     assert (ltr.x, ltr.width) == ("0.00", "25.00")
     assert (rtl.x, rtl.width) == ("75.00", "25.00")
-    chart = chart_build(slug="x", title="x", label_heading="x", rtl=True,
-                        items=[("a", "a", "", Decimal(10), None), ("b", "b", "", Decimal(30), Decimal(15))])
+    chart = chart_build(
+        slug="x",
+        title="x",
+        label_heading="x",
+        rtl=True,
+        items=[("a", "a", "", Decimal(10), None), ("b", "b", "", Decimal(30), Decimal(15))],
+    )
     # Largest first, filling the view box; shares of the total.
     assert [bar.key for bar in chart.bars] == ["b", "a"]
     assert (chart.bars[0].bar.x, chart.bars[0].bar.width) == ("0.00", "100.00")
@@ -135,7 +140,11 @@ def test_results_rank_by_votes_and_choose_the_winners_that_fit_the_envelope_gree
         data = selectors.cycle_detail_data(cycle.slug)
     results = data["results"]
     assert [(row.proposal, row.rank, row.votes) for row in results.rows] == [
-        (big, 1, 10), (too_big, 2, 8), (tie_cheap, 3, 5), (small, 3, 5), (unvoted, 5, 0),
+        (big, 1, 10),
+        (too_big, 2, 8),
+        (tie_cheap, 3, 5),
+        (small, 3, 5),
+        (unvoted, 5, 0),
     ]
     # 700 000 wins; 400 000 no longer fits; the free one and 300 000 do; a proposal without votes never wins.
     assert results.winners == [big, tie_cheap, small]

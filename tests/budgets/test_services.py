@@ -25,8 +25,13 @@ def fresh(cycle: Cycle) -> Cycle:
 
 
 def submit(cycle: Cycle, **fields) -> Proposal:
-    data = {"title": "ملعب قرب للأطفال", "description": "تحويل الأرض الفارغة قرب المدرسة إلى ملعب صغير مسيج.",
-            "neighbourhood": "حي النهضة", "estimated_cost": Decimal("300000"), **fields}
+    data = {
+        "title": "ملعب قرب للأطفال",
+        "description": "تحويل الأرض الفارغة قرب المدرسة إلى ملعب صغير مسيج.",
+        "neighbourhood": "حي النهضة",
+        "estimated_cost": Decimal("300000"),
+        **fields,
+    }
     return services.proposal_submit(cycle=fresh(cycle), **data)
 
 
@@ -89,13 +94,21 @@ def test_a_proposal_cannot_cost_more_than_the_envelope():
 def test_staff_review_a_proposal_and_the_decision_is_logged(admin_user):
     cycle = cycle_build(current=Kind.REVIEW, proposals=0)
     proposal = ProposalFactory(cycle=cycle, eligibility=Proposal.Eligibility.PENDING)
-    services.proposal_review(proposal=proposal, eligibility=Proposal.Eligibility.INELIGIBLE,
-                             reasons={"ar": "خارج اختصاصات الجماعة", "fr": ""}, acting_user=admin_user)
+    services.proposal_review(
+        proposal=proposal,
+        eligibility=Proposal.Eligibility.INELIGIBLE,
+        reasons={"ar": "خارج اختصاصات الجماعة", "fr": ""},
+        acting_user=admin_user,
+    )
     proposal.refresh_from_db()
     assert proposal.eligibility == "ineligible" and proposal.reviewed_by == admin_user
     assert proposal.eligibility_reason_ar == "خارج اختصاصات الجماعة"
-    services.proposal_review(proposal=proposal, eligibility=Proposal.Eligibility.ELIGIBLE,
-                             revised_cost=Decimal("450000"), acting_user=admin_user)
+    services.proposal_review(
+        proposal=proposal,
+        eligibility=Proposal.Eligibility.ELIGIBLE,
+        revised_cost=Decimal("450000"),
+        acting_user=admin_user,
+    )
     proposal.refresh_from_db()
     assert proposal.cost == Decimal("450000")
     from django.contrib.admin.models import LogEntry
@@ -110,8 +123,9 @@ def test_the_review_needs_a_reason_a_published_proposal_and_a_cost_within_the_en
         services.proposal_review(proposal=proposal, eligibility="ineligible", acting_user=admin_user)
     assert error.value.error_dict[NON_FIELD_ERRORS][0].code == "reason_required"
     with pytest.raises(ValidationError) as error:
-        services.proposal_review(proposal=proposal, eligibility="eligible", revised_cost=Decimal("600000"),
-                                 acting_user=admin_user)
+        services.proposal_review(
+            proposal=proposal, eligibility="eligible", revised_cost=Decimal("600000"), acting_user=admin_user
+        )
     assert "revised_cost" in error.value.error_dict
     hidden = ProposalFactory(cycle=cycle, status=Proposal.Status.HIDDEN, eligibility="pending")
     with pytest.raises(ValidationError) as error:
@@ -243,8 +257,9 @@ def test_only_eligible_published_proposals_of_the_cycle_can_be_chosen():
 def test_an_unconfirmed_voter_cannot_vote():
     cycle = cycle_build(current=Kind.VOTE)
     with pytest.raises(ValidationError) as error:
-        services.ballot_cast(voter=voter_make(cycle, "a@example.ma", confirmed=False),
-                             proposals=[cycle.proposals.first()])
+        services.ballot_cast(
+            voter=voter_make(cycle, "a@example.ma", confirmed=False), proposals=[cycle.proposals.first()]
+        )
     assert error.value.code == "not_confirmed"
 
 
@@ -258,8 +273,10 @@ def test_a_ballot_can_be_changed_until_the_vote_closes_and_not_after():
     # The last evening of the vote, in Casablanca, still counts.
     with time_machine.travel(datetime.datetime(2025, 5, 16, 22, 30, tzinfo=datetime.UTC), tick=False):
         services.ballot_cast(voter=voter, proposals=list(cycle.proposals.order_by("pk")[:2]))
-    with (time_machine.travel(datetime.datetime(2025, 5, 17, 0, 30, tzinfo=datetime.UTC), tick=False),
-          pytest.raises(ValidationError) as error):
+    with (
+        time_machine.travel(datetime.datetime(2025, 5, 17, 0, 30, tzinfo=datetime.UTC), tick=False),
+        pytest.raises(ValidationError) as error,
+    ):
         services.ballot_cast(voter=voter, proposals=[cycle.proposals.last()])
     assert error.value.code == "vote_closed"
     assert Ballot.objects.get().choices.count() == 2
@@ -268,16 +285,22 @@ def test_a_ballot_can_be_changed_until_the_vote_closes_and_not_after():
 def test_staff_enter_paper_ballots_once_each_with_the_same_rules(admin_user, django_user_model):
     cycle = cycle_build(current=Kind.VOTE)
     proposals = list(cycle.proposals.order_by("estimated_cost")[:2])
-    ballot = services.ballot_record_paper(cycle=cycle, reference=" P-0001 ", proposals=proposals,
-                                          acting_user=admin_user)
+    ballot = services.ballot_record_paper(
+        cycle=cycle, reference=" P-0001 ", proposals=proposals, acting_user=admin_user
+    )
     assert (ballot.channel, ballot.paper_reference, ballot.voter, ballot.recorded_by) == (
-        "paper", "P-0001", None, admin_user)
+        "paper",
+        "P-0001",
+        None,
+        admin_user,
+    )
     with pytest.raises(ValidationError) as error:
         services.ballot_record_paper(cycle=cycle, reference="P-0001", proposals=proposals, acting_user=admin_user)
     assert "reference" in error.value.error_dict
     with pytest.raises(ValidationError) as error:
-        services.ballot_record_paper(cycle=cycle, reference="P-0002", proposals=list(cycle.proposals.all()),
-                                     acting_user=admin_user)
+        services.ballot_record_paper(
+            cycle=cycle, reference="P-0002", proposals=list(cycle.proposals.all()), acting_user=admin_user
+        )
     assert error.value.code == "over_envelope"
     clerk = django_user_model.objects.create_user("clerk", is_staff=True)
     with pytest.raises(PermissionDenied):

@@ -59,18 +59,26 @@ def data_build(*, scale: int = 1, demonstration: bool = True) -> None:
     for year in (2023, 2024):
         year_build(year, scale=scale, executed=year == 2023, is_demonstration=demonstration)
     GlossaryTermFactory.create_batch(5 * scale)
-    cycle = cycle_build(current=Kind.RESULTS, proposals=0, envelope=Decimal("1000000"), slug="results",
-                        is_demonstration=demonstration)
-    proposals = [ProposalFactory(pk=index + 1 if index == 0 else None, cycle=cycle,
-                                 estimated_cost=Decimal("100000") / scale) for index in range(5 * scale)]
+    cycle = cycle_build(
+        current=Kind.RESULTS, proposals=0, envelope=Decimal("1000000"), slug="results", is_demonstration=demonstration
+    )
+    proposals = [
+        ProposalFactory(pk=index + 1 if index == 0 else None, cycle=cycle, estimated_cost=Decimal("100000") / scale)
+        for index in range(5 * scale)
+    ]
     ProposalFactory(cycle=cycle, status=Proposal.Status.PENDING, title="مقترح ينتظر الإشراف")
     for index in range(10 * scale):
         ballot = Ballot.objects.create(cycle=cycle, channel=Ballot.Channel.PAPER, paper_reference=str(index))
         for proposal in proposals[: 1 + index % 3]:
             BallotChoice.objects.create(ballot=ballot, proposal=proposal)
     for proposal in proposals:
-        ProposalUpdate.objects.create(proposal=proposal, date=datetime.date(2025, 1, 2), text_ar="تقدم",
-                                      text_fr="Avancement", amount_spent=Decimal("1000"))
+        ProposalUpdate.objects.create(
+            proposal=proposal,
+            date=datetime.date(2025, 1, 2),
+            text_ar="تقدم",
+            text_fr="Avancement",
+            amount_spent=Decimal("1000"),
+        )
     Proposal.objects.filter(pk=proposals[0].pk).update(progress_status="in_progress", progress=40)
     cycle_build(current=Kind.PROPOSALS, proposals=2 * scale, slug="proposals", is_demonstration=demonstration)
     cycle_build(current=Kind.VOTE, proposals=2 * scale, slug="vote", is_demonstration=demonstration)
@@ -78,8 +86,7 @@ def data_build(*, scale: int = 1, demonstration: bool = True) -> None:
 
 @pytest.mark.parametrize(("language", "direction"), LANGUAGES)
 @pytest.mark.parametrize(("name", "kwargs"), PAGES)
-def test_every_page_renders_in_both_languages_with_the_demonstration_banner(client, name, kwargs, language,
-                                                                            direction):
+def test_every_page_renders_in_both_languages_with_the_demonstration_banner(client, name, kwargs, language, direction):
     data_build()
     response = client.get(url(name, kwargs, language))
     assert response.status_code == 200
@@ -148,9 +155,14 @@ def test_unknown_or_unpublished_years_and_cycles_are_404(client):
     data_build()
     year_build(2030, is_published=False)
     CycleFactory(slug="draft", is_published=False)
-    for path in ["/ar/budget/1999/", "/ar/budget/2030/", "/fr/budget/2030/booklet.pdf",
-                 "/ar/budget/participatory/nope/", "/ar/budget/participatory/draft/",
-                 "/ar/budget/participatory/results/proposals/999/"]:
+    for path in [
+        "/ar/budget/1999/",
+        "/ar/budget/2030/",
+        "/fr/budget/2030/booklet.pdf",
+        "/ar/budget/participatory/nope/",
+        "/ar/budget/participatory/draft/",
+        "/ar/budget/participatory/results/proposals/999/",
+    ]:
         assert client.get(path).status_code == 404, path
 
 
@@ -173,8 +185,14 @@ def test_results_show_the_ranking_winners_and_their_progress(client):
 
 @pytest.mark.parametrize(
     ("phase", "propose", "vote"),
-    [(Kind.INFORMATION, False, False), (Kind.PROPOSALS, True, False), (Kind.REVIEW, False, False),
-     (Kind.VOTE, False, True), (Kind.RESULTS, False, False), (None, False, False)],
+    [
+        (Kind.INFORMATION, False, False),
+        (Kind.PROPOSALS, True, False),
+        (Kind.REVIEW, False, False),
+        (Kind.VOTE, False, True),
+        (Kind.RESULTS, False, False),
+        (None, False, False),
+    ],
 )
 def test_what_a_visitor_can_do_depends_on_the_phase(client, phase, propose, vote):
     with time_machine.travel(datetime.date(2025, 3, 15), tick=False):
@@ -194,9 +212,15 @@ def test_what_a_visitor_can_do_depends_on_the_phase(client, phase, propose, vote
             assert client.post(url("budgets:ballot-edit", {"slug": "c"}, "fr"), {}).status_code == 403
 
 
-PROPOSAL = {"title": "ملعب قرب للأطفال", "description": "تحويل الأرض الفارغة قرب المدرسة إلى ملعب صغير مسيج.",
-            "neighbourhood": "حي النهضة", "estimated_cost": "350 000,50", "display_name": "", "email": "a@example.ma",
-            "consent": "on"}
+PROPOSAL = {
+    "title": "ملعب قرب للأطفال",
+    "description": "تحويل الأرض الفارغة قرب المدرسة إلى ملعب صغير مسيج.",
+    "neighbourhood": "حي النهضة",
+    "estimated_cost": "350 000,50",
+    "display_name": "",
+    "email": "a@example.ma",
+    "consent": "on",
+}
 
 
 def test_a_citizen_submits_a_proposal_that_awaits_moderation(client):
@@ -204,20 +228,25 @@ def test_a_citizen_submits_a_proposal_that_awaits_moderation(client):
     response = client.post(url("budgets:proposal-create", {"slug": "c"}, "ar"), PROPOSAL)
     assert response.status_code == 302 and response["Location"] == "/ar/budget/participatory/c/propose/thanks/"
     proposal = Proposal.objects.get()
-    assert (proposal.status, proposal.estimated_cost, proposal.email) == ("pending", Decimal("350000.50"),
-                                                                          "a@example.ma")
+    assert (proposal.status, proposal.estimated_cost, proposal.email) == (
+        "pending",
+        Decimal("350000.50"),
+        "a@example.ma",
+    )
     assert client.get(response["Location"]).status_code == 200
 
 
 def test_a_proposal_form_shows_its_errors_and_keeps_what_was_typed(client):
     cycle_build(current=Kind.PROPOSALS, proposals=0, slug="c", envelope=Decimal("100000"))
-    response = client.post(url("budgets:proposal-create", {"slug": "c"}, "fr"),
-                           {**PROPOSAL, "estimated_cost": "150000", "consent": ""})
+    response = client.post(
+        url("budgets:proposal-create", {"slug": "c"}, "fr"), {**PROPOSAL, "estimated_cost": "150000", "consent": ""}
+    )
     html = response.content.decode()
     assert response.status_code == 200 and "error-summary" in html and "حي النهضة" in html
     assert not Proposal.objects.exists()
-    response = client.post(url("budgets:proposal-create", {"slug": "c"}, "fr"),
-                           {**PROPOSAL, "estimated_cost": "150000"})
+    response = client.post(
+        url("budgets:proposal-create", {"slug": "c"}, "fr"), {**PROPOSAL, "estimated_cost": "150000"}
+    )
     assert 'id="id_estimated_cost_error"' in response.content.decode()
     assert not Proposal.objects.exists()
 
@@ -277,8 +306,12 @@ def test_another_browser_cannot_use_a_voters_session(client, django_capture_on_c
 
     other = Client()
     assert other.get(url("budgets:ballot-edit", {"slug": "v"}, "fr")).status_code == 302
-    assert other.post(url("budgets:ballot-edit", {"slug": "v"}, "fr"),
-                      {"proposals": [cycle.proposals.first().pk]}).status_code == 302
+    assert (
+        other.post(
+            url("budgets:ballot-edit", {"slug": "v"}, "fr"), {"proposals": [cycle.proposals.first().pk]}
+        ).status_code
+        == 302
+    )
     assert not Ballot.objects.exists()
 
 

@@ -20,8 +20,9 @@ def consultation_round(programme):
 def closed_round(programme):
     import datetime
 
-    return RoundFactory(programme=programme, slug="closed", opens_on=datetime.date(2023, 7, 19),
-                        closes_on=datetime.date(2023, 7, 30))
+    return RoundFactory(
+        programme=programme, slug="closed", opens_on=datetime.date(2023, 7, 19), closes_on=datetime.date(2023, 7, 30)
+    )
 
 
 @pytest.fixture

@@ -24,8 +24,12 @@ class RoundFactory(factory.django.DjangoModelFactory):
 def open_round(programme, **kwargs) -> models.Round:
     """Return a round whose digital consultation is open today."""
     today = timezone.localdate()
-    return RoundFactory(programme=programme, opens_on=today - datetime.timedelta(days=1),
-                        closes_on=today + datetime.timedelta(days=10), **kwargs)
+    return RoundFactory(
+        programme=programme,
+        opens_on=today - datetime.timedelta(days=1),
+        closes_on=today + datetime.timedelta(days=10),
+        **kwargs,
+    )
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):

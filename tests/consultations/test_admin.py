@@ -22,8 +22,10 @@ def staff(client, moderator):
 
 
 def action(client, name: str, items, model: str = "contribution", **extra):
-    return client.post(reverse(f"admin:consultations_{model}_changelist"),
-                       {"action": name, ACTION_CHECKBOX_NAME: [item.pk for item in items], **extra})
+    return client.post(
+        reverse(f"admin:consultations_{model}_changelist"),
+        {"action": name, ACTION_CHECKBOX_NAME: [item.pk for item in items], **extra},
+    )
 
 
 @pytest.mark.parametrize("language", ["ar", "fr"])
@@ -68,11 +70,21 @@ def test_programme_editors_cannot_moderate(client, programme):
 
 
 def test_staff_record_a_paper_contribution(staff, closed_round, moderator):
-    response = staff.post(reverse("admin:consultations_contribution_add"), {
-        "round": closed_round.pk, "channel": "paper", "created_at_0": "11/07/2023", "created_at_1": "10:00:00",
-        "title": "", "text": "  تنظيم حملات تحسيسية\u202e في الأسواق  ", "axis": "", "project": "",
-        "display_name": "", "email": "",
-    })
+    response = staff.post(
+        reverse("admin:consultations_contribution_add"),
+        {
+            "round": closed_round.pk,
+            "channel": "paper",
+            "created_at_0": "11/07/2023",
+            "created_at_1": "10:00:00",
+            "title": "",
+            "text": "  تنظيم حملات تحسيسية\u202e في الأسواق  ",
+            "axis": "",
+            "project": "",
+            "display_name": "",
+            "email": "",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     contribution = Contribution.objects.get()
     assert contribution.text == "تنظيم حملات تحسيسية في الأسواق"
@@ -90,20 +102,28 @@ def test_staff_give_the_outcome_in_the_change_form(staff, consultation_round, pr
     response = staff.post(change, data)
     assert response.status_code == 200
     assert "Indiquez pourquoi la contribution n" in response.content.decode()
-    response = staff.post(change, {**data, "outcome": "taken", "outcome_project": project.pk,
-                                   "answer_ar": "أدرجت في المشروع"})
+    response = staff.post(
+        change, {**data, "outcome": "taken", "outcome_project": project.pk, "answer_ar": "أدرجت في المشروع"}
+    )
     assert response.status_code == 302
     contribution.refresh_from_db()
     assert (contribution.outcome, contribution.outcome_project, contribution.answered_by) == (
-        "taken", project, moderator)
+        "taken",
+        project,
+        moderator,
+    )
     # What the citizen wrote is not editable there.
     assert 'name="text"' not in staff.get(change).content.decode()
 
 
 def test_csv_export_has_no_email_and_neutralises_formulas(staff, consultation_round):
     items = [
-        ContributionFactory(round=consultation_round, email="hidden@example.ma", display_name="=HYPERLINK(1)",
-                            text="=cmd|' /C calc'!A0 نص"),
+        ContributionFactory(
+            round=consultation_round,
+            email="hidden@example.ma",
+            display_name="=HYPERLINK(1)",
+            text="=cmd|' /C calc'!A0 نص",
+        ),
         ContributionFactory(round=consultation_round, text="فكرة عادية عن الحي"),
     ]
     response = action(staff, "export_csv", items)
@@ -119,8 +139,7 @@ def test_csv_export_has_no_email_and_neutralises_formulas(staff, consultation_ro
 
 
 def test_xlsx_export_stores_text_as_text(staff, consultation_round, programme):
-    contribution = ContributionFactory(round=consultation_round, email="hidden@example.ma",
-                                       text="=SUM(A1:A2) فكرة")
+    contribution = ContributionFactory(round=consultation_round, email="hidden@example.ma", text="=SUM(A1:A2) فكرة")
     with translation.override("ar"):
         response = action(staff, "export_xlsx", [contribution])
     workbook = load_workbook(io.BytesIO(response.content))

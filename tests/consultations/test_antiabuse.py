@@ -18,7 +18,11 @@ def test_rate_limit_counts_per_client_and_scope():
     first, second = request_from("192.0.2.1"), request_from("192.0.2.2")
     with time_machine.travel(1_800_000_000, tick=False):
         assert [antiabuse.rate_limit_hit(first, "comment", limit=3, window=60) for _ in range(4)] == [
-            False, False, False, True]
+            False,
+            False,
+            False,
+            True,
+        ]
         assert not antiabuse.rate_limit_hit(second, "comment", limit=3, window=60)
         assert not antiabuse.rate_limit_hit(first, "contribution", limit=3, window=60)
     # The next window starts afresh.
@@ -65,16 +69,19 @@ def test_the_honeypot_catches_robots_only():
     assert antiabuse.HONEYPOT_FIELD in ExampleForm().fields
 
 
-@pytest.mark.parametrize("hostile", [
-    "<script>alert(1)</script>",
-    "مرحبا <img src=x onerror=alert(1)>",
-    "</textarea><b>bold</b>",
-    "<!-- comment -->",
-    "<svg/onload=alert(1)>",
-    "<a href='javascript:alert(1)'>click</a>",
-    "<?php echo 1; ?>",
-    "<!DOCTYPE html>",
-])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<script>alert(1)</script>",
+        "مرحبا <img src=x onerror=alert(1)>",
+        "</textarea><b>bold</b>",
+        "<!-- comment -->",
+        "<svg/onload=alert(1)>",
+        "<a href='javascript:alert(1)'>click</a>",
+        "<?php echo 1; ?>",
+        "<!DOCTYPE html>",
+    ],
+)
 def test_html_is_refused(hostile):
     with pytest.raises(ValidationError) as error:
         text.validate_plain_text(hostile)
@@ -86,26 +93,32 @@ def test_comparisons_are_not_markup(harmless):
     text.validate_plain_text(harmless)
 
 
-@pytest.mark.parametrize(("spam", "code"), [
-    ("Frее mоnеy here", "mixed_scripts"),        # Cyrillic е and о inside Latin words
-    ("Visit pаypal now", "mixed_scripts"),
-    ("Ϲlick this", "mixed_scripts"),            # Greek/Coptic capital lunate sigma for C... in a Latin word
-    ("𝐟𝐫𝐞𝐞 𝐦𝐨𝐧𝐞𝐲", "styled"),
-    ("ｆｒｅｅ money", "styled"),
-    ("http://a.example http://b.example http://c.example", "links"),
-])
+@pytest.mark.parametrize(
+    ("spam", "code"),
+    [
+        ("Frее mоnеy here", "mixed_scripts"),  # Cyrillic е and о inside Latin words
+        ("Visit pаypal now", "mixed_scripts"),
+        ("Ϲlick this", "mixed_scripts"),  # Greek/Coptic capital lunate sigma for C... in a Latin word
+        ("𝐟𝐫𝐞𝐞 𝐦𝐨𝐧𝐞𝐲", "styled"),
+        ("ｆｒｅｅ money", "styled"),
+        ("http://a.example http://b.example http://c.example", "links"),
+    ],
+)
 def test_look_alike_spam_is_refused(spam, code):
     with pytest.raises(ValidationError) as error:
         text.validate_plain_text(spam)
     assert error.value.code == code
 
 
-@pytest.mark.parametrize("honest", [
-    "Москва и Paris: deux villes",                # two alphabets, each word in one
-    "مشروع PDF الخاص بالميزانية",
-    "Voir https://www.communebenimellal.ma pour le détail",
-    "Ελλάδα",
-])
+@pytest.mark.parametrize(
+    "honest",
+    [
+        "Москва и Paris: deux villes",  # two alphabets, each word in one
+        "مشروع PDF الخاص بالميزانية",
+        "Voir https://www.communebenimellal.ma pour le détail",
+        "Ελλάδα",
+    ],
+)
 def test_honest_multilingual_text_passes(honest):
     text.validate_plain_text(honest)
 
@@ -115,7 +128,8 @@ def test_the_mixed_script_error_is_translated():
         with pytest.raises(ValidationError) as error:
             text.validate_plain_text("Frее")
         assert error.value.messages == [
-            "Le mot « Frее » mélange des lettres de différents alphabets. Retapez-le avec un seul clavier."]
+            "Le mot « Frее » mélange des lettres de différents alphabets. Retapez-le avec un seul clavier."
+        ]
 
 
 def test_normalise_strips_invisible_and_direction_overriding_characters():

@@ -21,8 +21,9 @@ def run(*args) -> str:
 @override_settings(OPENMUN_PERSONAL_DATA_RETENTION_DAYS=30)
 def test_purge_personal_data_prints_counts_never_the_data(consultation_round, programme):
     old = timezone.now() - datetime.timedelta(days=31)
-    contribution = ContributionFactory(round=consultation_round, created_at=old, display_name="Fatima Zahra",
-                                       email="fz@example.ma")
+    contribution = ContributionFactory(
+        round=consultation_round, created_at=old, display_name="Fatima Zahra", email="fz@example.ma"
+    )
     ContributionFactory(round=consultation_round, display_name="Recent", email="recent@example.ma")
     CommentFactory(project=programme.projects.first(), created_at=old, email="old@example.ma")
     output = run()

@@ -14,16 +14,20 @@ pytestmark = pytest.mark.django_db
 
 
 def window_round(programme, **kwargs):
-    return RoundFactory(programme=programme, opens_on=datetime.date(2026, 3, 1), closes_on=datetime.date(2026, 3, 31),
-                        **kwargs)
+    return RoundFactory(
+        programme=programme, opens_on=datetime.date(2026, 3, 1), closes_on=datetime.date(2026, 3, 31), **kwargs
+    )
 
 
-@pytest.mark.parametrize(("day", "status", "accepts"), [
-    (datetime.date(2026, 2, 28), Round.Status.UPCOMING, False),
-    (datetime.date(2026, 3, 1), Round.Status.OPEN, True),
-    (datetime.date(2026, 3, 31), Round.Status.OPEN, True),
-    (datetime.date(2026, 4, 1), Round.Status.CLOSED, False),
-])
+@pytest.mark.parametrize(
+    ("day", "status", "accepts"),
+    [
+        (datetime.date(2026, 2, 28), Round.Status.UPCOMING, False),
+        (datetime.date(2026, 3, 1), Round.Status.OPEN, True),
+        (datetime.date(2026, 3, 31), Round.Status.OPEN, True),
+        (datetime.date(2026, 4, 1), Round.Status.CLOSED, False),
+    ],
+)
 def test_round_status_follows_the_digital_window(programme, day, status, accepts):
     consultation_round = window_round(programme)
     with time_machine.travel(datetime.datetime(day.year, day.month, day.day, 12, tzinfo=datetime.UTC)):
@@ -55,8 +59,9 @@ def test_a_window_without_an_end_stays_open(programme):
 
 
 def test_the_window_cannot_close_before_it_opens(programme):
-    consultation_round = RoundFactory.build(programme=programme, opens_on=datetime.date(2026, 3, 31),
-                                            closes_on=datetime.date(2026, 3, 1))
+    consultation_round = RoundFactory.build(
+        programme=programme, opens_on=datetime.date(2026, 3, 31), closes_on=datetime.date(2026, 3, 1)
+    )
     with translation.override("fr"):
         with pytest.raises(ValidationError) as error:
             consultation_round.full_clean()
@@ -95,8 +100,9 @@ def test_an_outcome_names_what_it_refers_to(programme):
 
 
 def test_not_retained_needs_the_reason_in_one_language(programme):
-    contribution = ContributionFactory(round=RoundFactory(programme=programme),
-                                       outcome=Contribution.Outcome.NOT_RETAINED)
+    contribution = ContributionFactory(
+        round=RoundFactory(programme=programme), outcome=Contribution.Outcome.NOT_RETAINED
+    )
     with translation.override("ar"):
         with pytest.raises(ValidationError) as error:
             contribution.full_clean()
@@ -107,8 +113,9 @@ def test_not_retained_needs_the_reason_in_one_language(programme):
 
 def test_a_project_must_belong_to_the_chosen_axis(programme):
     project = ProjectFactory(axis=programme.axes.get(number=1), programme=programme, number=99, slug="p-99")
-    contribution = ContributionFactory.build(round=RoundFactory(programme=programme), project=project,
-                                             axis=programme.axes.get(number=2))
+    contribution = ContributionFactory.build(
+        round=RoundFactory(programme=programme), project=project, axis=programme.axes.get(number=2)
+    )
     with pytest.raises(ValidationError) as error:
         contribution.full_clean()
     assert error.value.error_dict["project"][0].code == "project_axis"
@@ -129,8 +136,9 @@ def test_the_status_is_one_of_the_choices(programme):
 
 
 def test_str_never_shows_contact_details(programme):
-    contribution = ContributionFactory(round=RoundFactory(programme=programme), title="حدائق",
-                                       display_name="Fatima Z.", email="fatima@example.ma")
+    contribution = ContributionFactory(
+        round=RoundFactory(programme=programme), title="حدائق", display_name="Fatima Z.", email="fatima@example.ma"
+    )
     comment = CommentFactory(project=programme.projects.first(), display_name="Youssef", email="y@example.ma")
     for obj in (contribution, comment):
         assert "example.ma" not in str(obj)

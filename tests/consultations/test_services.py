@@ -62,8 +62,11 @@ def test_a_duplicate_is_detected_even_when_the_cache_forgot(consultation_round):
 
 
 def test_the_service_refuses_what_the_form_would(consultation_round):
-    for text, code in [("<script>alert(1)</script> et du texte", "html"), ("court", "min_length"),
-                       ("أ" * 2001, "max_length")]:
+    for text, code in [
+        ("<script>alert(1)</script> et du texte", "html"),
+        ("court", "min_length"),
+        ("أ" * 2001, "max_length"),
+    ]:
         with pytest.raises(ValidationError) as error:
             submit(consultation_round, text=text)
         assert error.value.error_dict["text"][0].code == code
@@ -72,8 +75,11 @@ def test_the_service_refuses_what_the_form_would(consultation_round):
 def test_staff_record_paper_contributions_published(moderator, closed_round):
     when = timezone.make_aware(datetime.datetime(2023, 7, 11, 10))
     contribution = services.contribution_record(
-        consultation_round=closed_round, channel=Contribution.Channel.PAPER, text="تنظيم حملات تحسيسية في الأسواق",
-        created_at=when, acting_user=moderator,
+        consultation_round=closed_round,
+        channel=Contribution.Channel.PAPER,
+        text="تنظيم حملات تحسيسية في الأسواق",
+        created_at=when,
+        acting_user=moderator,
     )
     assert contribution.status == Moderated.Status.PUBLISHED
     assert contribution.recorded_by == moderator and contribution.moderated_by == moderator
@@ -83,8 +89,9 @@ def test_staff_record_paper_contributions_published(moderator, closed_round):
 
 def test_recording_needs_the_permission(clerk, closed_round):
     with pytest.raises(PermissionDenied):
-        services.contribution_record(consultation_round=closed_round, channel="paper",
-                                     text="تنظيم حملات تحسيسية في الأسواق", acting_user=clerk)
+        services.contribution_record(
+            consultation_round=closed_round, channel="paper", text="تنظيم حملات تحسيسية في الأسواق", acting_user=clerk
+        )
 
 
 def test_answering_keeps_a_moderation_decision_taken_meanwhile(moderator, consultation_round, programme):
@@ -92,8 +99,13 @@ def test_answering_keeps_a_moderation_decision_taken_meanwhile(moderator, consul
     stale = Contribution.objects.get(pk=contribution.pk)
     services.item_moderate(item=contribution, decision=Moderated.Status.PUBLISHED, acting_user=moderator)
     project = programme.projects.get(number=1)
-    services.contribution_answer(contribution=stale, outcome=Contribution.Outcome.TAKEN, outcome_project=project,
-                                 answers={"ar": "أدرجت في نشاط الغرس."}, acting_user=moderator)
+    services.contribution_answer(
+        contribution=stale,
+        outcome=Contribution.Outcome.TAKEN,
+        outcome_project=project,
+        answers={"ar": "أدرجت في نشاط الغرس."},
+        acting_user=moderator,
+    )
     contribution.refresh_from_db()
     assert contribution.status == Moderated.Status.PUBLISHED
     assert contribution.outcome_project == project
@@ -104,17 +116,24 @@ def test_answering_keeps_a_moderation_decision_taken_meanwhile(moderator, consul
 def test_each_outcome_is_validated(moderator, consultation_round):
     contribution = submit(consultation_round)
     with pytest.raises(ValidationError):
-        services.contribution_answer(contribution=contribution, outcome=Contribution.Outcome.TAKEN,
-                                     acting_user=moderator)
+        services.contribution_answer(
+            contribution=contribution, outcome=Contribution.Outcome.TAKEN, acting_user=moderator
+        )
     with pytest.raises(ValidationError):
-        services.contribution_answer(contribution=contribution, outcome=Contribution.Outcome.NOT_RETAINED,
-                                     answers={"ar": "", "fr": ""}, acting_user=moderator)
+        services.contribution_answer(
+            contribution=contribution,
+            outcome=Contribution.Outcome.NOT_RETAINED,
+            answers={"ar": "", "fr": ""},
+            acting_user=moderator,
+        )
     other = submit(consultation_round, text="إصلاح الإنارة العمومية في الحي بسرعة")
-    services.contribution_answer(contribution=contribution, outcome=Contribution.Outcome.MERGED,
-                                 merged_into=other, acting_user=moderator)
+    services.contribution_answer(
+        contribution=contribution, outcome=Contribution.Outcome.MERGED, merged_into=other, acting_user=moderator
+    )
     assert Contribution.objects.get(pk=contribution.pk).merged_into == other
-    services.contribution_answer(contribution=contribution, outcome=Contribution.Outcome.OUT_OF_SCOPE,
-                                 merged_into=other, acting_user=moderator)
+    services.contribution_answer(
+        contribution=contribution, outcome=Contribution.Outcome.OUT_OF_SCOPE, merged_into=other, acting_user=moderator
+    )
     # A target that no longer applies is dropped.
     assert Contribution.objects.get(pk=contribution.pk).merged_into is None
 
@@ -127,8 +146,9 @@ def test_moderation_publishes_or_hides_with_a_reason(moderator, programme):
     with pytest.raises(ValidationError) as error:
         services.item_moderate(item=comment, decision=Moderated.Status.HIDDEN, reason="  ", acting_user=moderator)
     assert error.value.code == "reason_required"
-    comment = services.item_moderate(item=comment, decision=Moderated.Status.HIDDEN, reason="إساءة",
-                                     acting_user=moderator)
+    comment = services.item_moderate(
+        item=comment, decision=Moderated.Status.HIDDEN, reason="إساءة", acting_user=moderator
+    )
     assert comment.status == Moderated.Status.HIDDEN and comment.moderation_reason == "إساءة"
     with pytest.raises(ValidationError):
         services.item_moderate(item=comment, decision="deleted", acting_user=moderator)
@@ -141,10 +161,11 @@ def test_moderation_needs_the_permission(clerk, programme):
 
 
 def test_bulk_moderation_is_all_or_nothing(moderator, programme, consultation_round):
-    items = [CommentFactory(project=programme.projects.first(), status=Moderated.Status.PENDING),
-             ContributionFactory(round=consultation_round, status=Moderated.Status.PENDING)]
-    assert services.items_moderate(items=items, decision=Moderated.Status.PUBLISHED,
-                                   acting_user=moderator) == 2
+    items = [
+        CommentFactory(project=programme.projects.first(), status=Moderated.Status.PENDING),
+        ContributionFactory(round=consultation_round, status=Moderated.Status.PENDING),
+    ]
+    assert services.items_moderate(items=items, decision=Moderated.Status.PUBLISHED, acting_user=moderator) == 2
     with pytest.raises(ValidationError):
         services.items_moderate(items=items, decision=Moderated.Status.HIDDEN, acting_user=moderator)
     assert all(type(i).objects.get(pk=i.pk).status == Moderated.Status.PUBLISHED for i in items)
@@ -183,8 +204,9 @@ def test_replying_needs_the_permission(clerk, programme):
 
 def test_comments_are_checked_like_contributions(programme):
     project = programme.projects.first()
-    comment = services.comment_post(project=project, text="متى يبدأ المشروع؟", display_name="يوسف",
-                                    email="y@example.ma")
+    comment = services.comment_post(
+        project=project, text="متى يبدأ المشروع؟", display_name="يوسف", email="y@example.ma"
+    )
     assert comment.status == Moderated.Status.PENDING and not comment.is_official
     with pytest.raises(ValidationError):
         services.comment_post(project=project, text="متى  يبدأ المشروع")
@@ -206,5 +228,8 @@ def test_purge_erases_contact_details_after_the_retention_and_keeps_the_text(pro
     assert old.text and old_comment.text
     assert recent.email and recent.display_name
     # Nothing left to erase the second time.
-    assert services.personal_data_purge(before=now - datetime.timedelta(days=365)) == {"contribution": 0,
-                                                                                     "comment": 0, "proposal": 0}
+    assert services.personal_data_purge(before=now - datetime.timedelta(days=365)) == {
+        "contribution": 0,
+        "comment": 0,
+        "proposal": 0,
+    }

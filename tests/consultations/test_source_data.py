@@ -56,8 +56,12 @@ def test_the_consultation_on_the_draft(rounds):
     assert "مغيلة" in meeting.place_ar and "Mghila" in meeting.place_fr
     assert "المركز الاجتماعي الثقافي" in meeting.place_ar
     assert meeting.participant_count == 39
-    for attendee in ("المجلس الجماعي", "فريق العمل المكلف بتتبع هذا البرنامج", "جمعيات المجتمع المدني",
-                     "الهيئة الاستشارية"):
+    for attendee in (
+        "المجلس الجماعي",
+        "فريق العمل المكلف بتتبع هذا البرنامج",
+        "جمعيات المجتمع المدني",
+        "الهيئة الاستشارية",
+    ):
         assert attendee in meeting.attendees_ar
     assert (meeting.women_count, meeting.men_count, meeting.youth_count) == (None, None, None)
     assert (draft.opens_on, draft.closes_on) == (datetime.date(2023, 7, 19), datetime.date(2023, 7, 30))

@@ -35,15 +35,26 @@ def project_url(language: str = "ar", slug: str = "project-1") -> str:
 
 
 def contribution_data(**overrides) -> dict:
-    data = {"text": "نقترح إحداث مساحات خضراء قرب المدارس", "title": "", "axis": "", "project": "",
-            "display_name": "فاطمة", "email": "fatima@example.ma", "consent": "on"}
+    data = {
+        "text": "نقترح إحداث مساحات خضراء قرب المدارس",
+        "title": "",
+        "axis": "",
+        "project": "",
+        "display_name": "فاطمة",
+        "email": "fatima@example.ma",
+        "consent": "on",
+    }
     data.update(overrides)
     return data
 
 
 def comment_data(**overrides) -> dict:
-    data = {"text": "متى يبدأ هذا المشروع في حينا؟", "display_name": "يوسف", "email": "youssef@example.ma",
-            "consent": "on"}
+    data = {
+        "text": "متى يبدأ هذا المشروع في حينا؟",
+        "display_name": "يوسف",
+        "email": "youssef@example.ma",
+        "consent": "on",
+    }
     data.update(overrides)
     return data
 
@@ -54,8 +65,13 @@ def grow(consultation_round, programme, factor: int) -> None:
     for index in range(factor):
         MeetingFactory(round=consultation_round, date=datetime.date(2026, 1, 1) + datetime.timedelta(days=index))
         target = ContributionFactory(round=consultation_round, axis=project.axis, project=project)
-        ContributionFactory(round=consultation_round, outcome=Contribution.Outcome.TAKEN, outcome_project=project,
-                            answer_ar="أدرجت", answer_fr="Intégrée")
+        ContributionFactory(
+            round=consultation_round,
+            outcome=Contribution.Outcome.TAKEN,
+            outcome_project=project,
+            answer_ar="أدرجت",
+            answer_fr="Intégrée",
+        )
         ContributionFactory(round=consultation_round, outcome=Contribution.Outcome.MERGED, merged_into=target)
         ContributionFactory(round=consultation_round, status=Moderated.Status.PENDING)
         comment = CommentFactory(project=project)
@@ -102,8 +118,7 @@ def test_a_round_page_states_unknown_counts_as_not_stated(client, closed_round):
     assert "Proposez votre idée" not in unescape(html)
 
 
-def test_a_contribution_is_received_then_published_with_its_outcome(client, consultation_round, programme,
-                                                                    moderator):
+def test_a_contribution_is_received_then_published_with_its_outcome(client, consultation_round, programme, moderator):
     response = client.post(url("consultations:contribution-create", {"slug": "ideas"}), contribution_data())
     assert response.status_code == 302
     assert response["Location"] == url("consultations:contribution-thanks", {"slug": "ideas"})
@@ -119,9 +134,13 @@ def test_a_contribution_is_received_then_published_with_its_outcome(client, cons
 
     services.item_moderate(item=contribution, decision=Moderated.Status.PUBLISHED, acting_user=moderator)
     project = programme.projects.get(number=1)
-    services.contribution_answer(contribution=contribution, outcome=Contribution.Outcome.TAKEN,
-                                 outcome_project=project, answers={"ar": "أدرجت في نشاط الغرس."},
-                                 acting_user=moderator)
+    services.contribution_answer(
+        contribution=contribution,
+        outcome=Contribution.Outcome.TAKEN,
+        outcome_project=project,
+        answers={"ar": "أدرجت في نشاط الغرس."},
+        acting_user=moderator,
+    )
     html = client.get(results).content.decode()
     assert contribution.text in html and "أدرجت في نشاط الغرس." in html
     assert f'href="{project.get_absolute_url()}"' in html
@@ -161,8 +180,9 @@ def test_a_closed_round_shows_no_form_and_refuses_posts(client, closed_round):
 
 
 def test_the_honeypot_discards_silently(client, consultation_round):
-    response = client.post(url("consultations:contribution-create", {"slug": "ideas"}),
-                           contribution_data(hp_check="http://spam.example"))
+    response = client.post(
+        url("consultations:contribution-create", {"slug": "ideas"}), contribution_data(hp_check="http://spam.example")
+    )
     assert response.status_code == 302
     assert not Contribution.objects.exists()
 
@@ -170,8 +190,9 @@ def test_the_honeypot_discards_silently(client, consultation_round):
 @pytest.mark.parametrize("field", ["text", "title", "display_name"])
 def test_html_is_refused_in_every_field(client, consultation_round, field):
     value = f"{HOSTILE} نص طويل بما يكفي"
-    response = client.post(url("consultations:contribution-create", {"slug": "ideas"}, "fr"),
-                           contribution_data(**{field: value}))
+    response = client.post(
+        url("consultations:contribution-create", {"slug": "ideas"}, "fr"), contribution_data(**{field: value})
+    )
     html = response.content.decode()
     assert "les balises HTML ne sont pas acceptées" in html
     assert HOSTILE not in html and "&lt;script&gt;" in html
@@ -192,13 +213,19 @@ def test_what_citizens_write_is_inert_everywhere(client, admin_client, consultat
     hostile = '"><img src=x onerror=alert(1)> javascript:alert(1) https://evil.example'
     contribution = ContributionFactory(round=consultation_round, text=hostile, title=hostile, display_name=hostile)
     CommentFactory(project=programme.projects.get(number=1), text=hostile, display_name=hostile)
-    CommentFactory(project=programme.projects.get(number=1), text="x" * 3, status=Moderated.Status.PENDING,
-                   display_name=hostile)
-    pages = [url("consultations:round-results", {"slug": "ideas"}), project_url(),
-             url("consultations:moderation-queue")]
-    admin_pages = [reverse("admin:consultations_contribution_changelist"),
-                   reverse("admin:consultations_contribution_change", args=[contribution.pk]),
-                   reverse("admin:consultations_comment_changelist")]
+    CommentFactory(
+        project=programme.projects.get(number=1), text="x" * 3, status=Moderated.Status.PENDING, display_name=hostile
+    )
+    pages = [
+        url("consultations:round-results", {"slug": "ideas"}),
+        project_url(),
+        url("consultations:moderation-queue"),
+    ]
+    admin_pages = [
+        reverse("admin:consultations_contribution_changelist"),
+        reverse("admin:consultations_contribution_change", args=[contribution.pk]),
+        reverse("admin:consultations_comment_changelist"),
+    ]
     for page in pages:
         html = client.get(page).content.decode()
         assert "<img src=x" not in html
@@ -211,22 +238,32 @@ def test_what_citizens_write_is_inert_everywhere(client, admin_client, consultat
 
 
 def test_email_addresses_never_reach_public_pages(client, consultation_round, programme):
-    ContributionFactory(round=consultation_round, email="secret-contributor@example.ma",
-                        outcome=Contribution.Outcome.TAKEN, outcome_project=programme.projects.get(number=1))
+    ContributionFactory(
+        round=consultation_round,
+        email="secret-contributor@example.ma",
+        outcome=Contribution.Outcome.TAKEN,
+        outcome_project=programme.projects.get(number=1),
+    )
     CommentFactory(project=programme.projects.get(number=1), email="secret-commenter@example.ma")
     for language in ("ar", "fr"):
-        for page in [url("consultations:round-list", language=language),
-                     url("consultations:round-detail", {"slug": "ideas"}, language),
-                     url("consultations:round-results", {"slug": "ideas"}, language), project_url(language)]:
+        for page in [
+            url("consultations:round-list", language=language),
+            url("consultations:round-detail", {"slug": "ideas"}, language),
+            url("consultations:round-results", {"slug": "ideas"}, language),
+            project_url(language),
+        ]:
             assert "secret-" not in client.get(page).content.decode()
 
 
 def test_email_addresses_are_never_logged(client, consultation_round, caplog):
     with caplog.at_level("DEBUG"):
-        client.post(url("consultations:contribution-create", {"slug": "ideas"}),
-                    contribution_data(text="<b>x</b> نص مرفوض", email="logged@example.ma"))
-        client.post(url("consultations:contribution-create", {"slug": "ideas"}),
-                    contribution_data(email="logged@example.ma"))
+        client.post(
+            url("consultations:contribution-create", {"slug": "ideas"}),
+            contribution_data(text="<b>x</b> نص مرفوض", email="logged@example.ma"),
+        )
+        client.post(
+            url("consultations:contribution-create", {"slug": "ideas"}), contribution_data(email="logged@example.ma")
+        )
     assert "logged@example.ma" not in caplog.text
 
 
@@ -251,17 +288,21 @@ def test_forms_need_the_csrf_token(consultation_round, programme):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    assert client.post(url("consultations:contribution-create", {"slug": "ideas"}),
-                       contribution_data()).status_code == 403
+    assert (
+        client.post(url("consultations:contribution-create", {"slug": "ideas"}), contribution_data()).status_code == 403
+    )
     assert client.post(url("consultations:comment-create", {"slug": "project-1"}), comment_data()).status_code == 403
     html = client.get(project_url()).content.decode()
     assert 'name="csrfmiddlewaretoken"' in html
 
 
-@pytest.mark.parametrize(("language", "message"), [
-    ("ar", "شكرا لكم. سيظهر تعليقكم بعد اطلاع المشرف عليه."),
-    ("fr", "Merci. Votre commentaire apparaîtra dès qu'un modérateur l'aura lu."),
-])
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("ar", "شكرا لكم. سيظهر تعليقكم بعد اطلاع المشرف عليه."),
+        ("fr", "Merci. Votre commentaire apparaîtra dès qu'un modérateur l'aura lu."),
+    ],
+)
 def test_commenting_on_a_project(client, programme, language, message):
     response = client.post(url("consultations:comment-create", {"slug": "project-1"}, language), comment_data())
     assert response.status_code == 302
@@ -274,8 +315,10 @@ def test_commenting_on_a_project(client, programme, language, message):
 
 
 def test_a_bad_comment_shows_the_project_page_again_with_the_errors(client, programme):
-    response = client.post(url("consultations:comment-create", {"slug": "project-1"}, "fr"),
-                           comment_data(text=HOSTILE, display_name="Youssef B."))
+    response = client.post(
+        url("consultations:comment-create", {"slug": "project-1"}, "fr"),
+        comment_data(text=HOSTILE, display_name="Youssef B."),
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert f'<h1 id="project-title">{programme.projects.get(number=1).title_fr}</h1>' in html
@@ -306,8 +349,10 @@ def test_staff_reply_from_the_project_page(client, programme, moderator):
     client.force_login(moderator)
     html = client.get(project_url("fr")).content.decode()
     assert "Répondre au nom de la commune" in html
-    response = client.post(url("consultations:comment-reply", {"pk": comment.pk}, "fr"),
-                           {f"reply-{comment.pk}-text": "Les plantations commencent en automne."})
+    response = client.post(
+        url("consultations:comment-reply", {"pk": comment.pk}, "fr"),
+        {f"reply-{comment.pk}-text": "Les plantations commencent en automne."},
+    )
     assert response.status_code == 302
     reply = Comment.objects.get(parent=comment)
     assert reply.is_official and reply.author == moderator
@@ -370,11 +415,12 @@ def test_the_moderation_queue_publishes_and_hides_in_bulk(client, moderator, pro
     response = client.post(target, {"contributions": [pending.pk], "comments": [reported.pk], "decision": "hidden"})
     assert response.status_code == 200
     assert "Indiquez la raison pour laquelle vous les masquez." in response.content.decode()
-    assert f'value="{pending.pk}" id="select-contribution-{pending.pk}" checked' in (
-        response.content.decode())
+    assert f'value="{pending.pk}" id="select-contribution-{pending.pk}" checked' in (response.content.decode())
 
-    response = client.post(target, {"contributions": [pending.pk], "comments": [reported.pk],
-                                    "decision": "hidden", "reason": "Propos injurieux"})
+    response = client.post(
+        target,
+        {"contributions": [pending.pk], "comments": [reported.pk], "decision": "hidden", "reason": "Propos injurieux"},
+    )
     assert response.status_code == 302
     pending.refresh_from_db()
     reported.refresh_from_db()
@@ -401,11 +447,11 @@ def test_results_charts_count_published_contributions(client, consultation_round
     ContributionFactory(round=consultation_round, outcome=Contribution.Outcome.OUT_OF_SCOPE)
     ContributionFactory(round=consultation_round, axis=axis, status=Moderated.Status.PENDING)
     html = client.get(url("consultations:round-results", {"slug": "ideas"}, "fr")).content.decode()
-    axis_table = html[html.index('id="chart-axis-caption"'):html.index('id="chart-channel-caption"')]
+    axis_table = html[html.index('id="chart-axis-caption"') : html.index('id="chart-channel-caption"')]
     row = re.search(rf"Axe 1 : {axis.title_fr}</th>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>", axis_table, re.S)
     assert "2" in row.group(1) and "67" in row.group(2)
     assert '<rect class="bar__value" x="0" y="0" width="67" height="10"/>' in axis_table
-    channel_table = html[html.index('id="chart-channel-caption"'):html.index('id="chart-outcome-caption"')]
+    channel_table = html[html.index('id="chart-channel-caption"') : html.index('id="chart-outcome-caption"')]
     assert "formulaire papier" in channel_table
     assert "hors des compétences de la commune" in html
 
@@ -440,8 +486,12 @@ def test_the_moderation_queue_query_count_does_not_grow(client, moderator, consu
 
     def add(count: int) -> None:
         for _ in range(count):
-            ContributionFactory(round=consultation_round, status=Moderated.Status.PENDING,
-                                project=programme.projects.get(number=1), axis=programme.axes.get(number=1))
+            ContributionFactory(
+                round=consultation_round,
+                status=Moderated.Status.PENDING,
+                project=programme.projects.get(number=1),
+                axis=programme.axes.get(number=1),
+            )
             CommentFactory(project=programme.projects.get(number=2), status=Moderated.Status.PENDING)
             CommentFactory(project=programme.projects.get(number=3), report_count=2)
 
@@ -459,8 +509,11 @@ def test_cached_pages_follow_reports_and_the_purge(client, programme, consultati
     from consultations import services
 
     comment = CommentFactory(project=programme.projects.get(number=1), text="تعليق سيبلغ عنه")
-    ContributionFactory(round=consultation_round, display_name="اسم سيحذف",
-                        created_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    ContributionFactory(
+        round=consultation_round,
+        display_name="اسم سيحذف",
+        created_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC),
+    )
     results = url("consultations:round-results", {"slug": "ideas"})
     for _ in range(2):  # the second answer may come from the page cache
         assert "تعليق سيبلغ عنه" in client.get(project_url()).content.decode()

@@ -77,14 +77,21 @@ def petitions_build(*, scale: int = 1) -> list[models.Petition]:
     for _index in range(scale):
         session = CouncilSessionFactory()
         models.AgendaItem.objects.create(session=session, order=1, title_ar="بند", title_fr="Point")
-        for state in (models.Petition.State.PUBLISHED, models.Petition.State.DEPOSITED,
-                      models.Petition.State.ACCEPTED, models.Petition.State.REFUSED):
+        for state in (
+            models.Petition.State.PUBLISHED,
+            models.Petition.State.DEPOSITED,
+            models.Petition.State.ACCEPTED,
+            models.Petition.State.REFUSED,
+        ):
             extra = {}
             if state != models.Petition.State.PUBLISHED:
                 extra = {"deposited_on": datetime.date(2026, 1, 10), "paper_signature_count": 210}
             if state in (models.Petition.State.ACCEPTED, models.Petition.State.REFUSED):
-                extra.update(decided_on=datetime.date(2026, 2, 1), refusal_reasons_ar="خارج الاختصاص",
-                             committees_ar="لجنة المرافق العمومية")
+                extra.update(
+                    decided_on=datetime.date(2026, 2, 1),
+                    refusal_reasons_ar="خارج الاختصاص",
+                    committees_ar="لجنة المرافق العمومية",
+                )
             if state == models.Petition.State.ACCEPTED:
                 extra["session"] = session
             petition = PetitionFactory(state=state, **extra)

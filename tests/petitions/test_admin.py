@@ -47,16 +47,18 @@ def test_recording_steps_through_the_admin(client, officer, django_capture_on_co
     petition = PetitionFactory(state=State.SUBMITTED, status=Petition.Status.PENDING, published_on=None)
     client.force_login(officer)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(admin_url("petitions_petition_step", petition.pk, "publish"),
-                               {"notes_ar": "نشرت بعد الفحص", "notes_fr": ""})
+        response = client.post(
+            admin_url("petitions_petition_step", petition.pk, "publish"), {"notes_ar": "نشرت بعد الفحص", "notes_fr": ""}
+        )
     assert response.status_code == 302
     petition.refresh_from_db()
     assert (petition.state, petition.status) == (State.PUBLISHED, Petition.Status.PUBLISHED)
     assert "http://testserver/ar/petitions/" in mailoutbox[-1].body
     receipt = SimpleUploadedFile("receipt.pdf", b"%PDF-1.4", content_type="application/pdf")
-    response = client.post(admin_url("petitions_petition_step", petition.pk, "deposit"),
-                           {"receipt_number": "9/2026", "deposited_on": "2026-03-02", "paper_signature_count": "205",
-                            "document": receipt})
+    response = client.post(
+        admin_url("petitions_petition_step", petition.pk, "deposit"),
+        {"receipt_number": "9/2026", "deposited_on": "2026-03-02", "paper_signature_count": "205", "document": receipt},
+    )
     assert response.status_code == 302
     petition.refresh_from_db()
     assert (petition.state, petition.receipt_number) == (State.DEPOSITED, "9/2026")
@@ -67,9 +69,10 @@ def test_a_step_the_procedure_does_not_allow_is_refused_with_a_message(client, o
     session = CouncilSessionFactory(period_start=datetime.date(2031, 5, 1))
     client.force_login(officer)
     with translation.override("fr"):
-        response = client.post(admin_url("petitions_petition_step", petition.pk, "accept", language="fr"),
-                               {"decided_on": datetime.date.today().isoformat(), "session": session.pk,
-                                "committees_ar": "لجنة"})
+        response = client.post(
+            admin_url("petitions_petition_step", petition.pk, "accept", language="fr"),
+            {"decided_on": datetime.date.today().isoformat(), "session": session.pk, "committees_ar": "لجنة"},
+        )
     assert response.status_code == 200
     errors = response.context["form"].non_field_errors()
     assert len(errors) == 1 and "recueille des soutiens" in errors[0]
@@ -78,14 +81,17 @@ def test_a_step_the_procedure_does_not_allow_is_refused_with_a_message(client, o
 
 
 def test_field_errors_of_a_service_show_on_the_field(client, officer):
-    petition = PetitionFactory(state=State.UNDER_REVIEW, deposited_on=datetime.date(2026, 1, 10),
-                               paper_signature_count=250)
-    extraordinary = CouncilSessionFactory(kind=CouncilSession.Kind.EXTRAORDINARY,
-                                          period_start=datetime.date(2031, 5, 1))
+    petition = PetitionFactory(
+        state=State.UNDER_REVIEW, deposited_on=datetime.date(2026, 1, 10), paper_signature_count=250
+    )
+    extraordinary = CouncilSessionFactory(
+        kind=CouncilSession.Kind.EXTRAORDINARY, period_start=datetime.date(2031, 5, 1)
+    )
     client.force_login(officer)
-    response = client.post(admin_url("petitions_petition_step", petition.pk, "accept"),
-                           {"decided_on": datetime.date.today().isoformat(), "session": extraordinary.pk,
-                            "committees_ar": "لجنة"})
+    response = client.post(
+        admin_url("petitions_petition_step", petition.pk, "accept"),
+        {"decided_on": datetime.date.today().isoformat(), "session": extraordinary.pk, "committees_ar": "لجنة"},
+    )
     # The form only offers ordinary sessions to come.
     assert "session" in response.context["form"].errors
 
@@ -120,8 +126,15 @@ def test_a_published_petition_can_be_taken_down_and_put_back(client, officer):
     submitted = PetitionFactory(state=State.SUBMITTED, status=Petition.Status.PENDING, published_on=None)
     client.force_login(officer)
     changelist = admin_url("petitions_petition_changelist")
-    client.post(changelist, {"action": "hide_selected", "_selected_action": [published.pk, submitted.pk],
-                             "apply": "1", "reason": "محتوى مسيء"})
+    client.post(
+        changelist,
+        {
+            "action": "hide_selected",
+            "_selected_action": [published.pk, submitted.pk],
+            "apply": "1",
+            "reason": "محتوى مسيء",
+        },
+    )
     published.refresh_from_db()
     submitted.refresh_from_db()
     assert published.status == Petition.Status.HIDDEN and not Petition.objects.public().exists()

@@ -18,8 +18,12 @@ def test_sessions_of_this_year_and_the_next_are_generated_by_default():
     call_command("generate_council_sessions", stdout=StringIO())
     call_command("generate_council_sessions", stdout=StringIO())
     assert sorted(CouncilSession.objects.values_list("slug", flat=True)) == [
-        "2026-02-ordinary", "2026-05-ordinary", "2026-10-ordinary",
-        "2027-02-ordinary", "2027-05-ordinary", "2027-10-ordinary",
+        "2026-02-ordinary",
+        "2026-05-ordinary",
+        "2026-10-ordinary",
+        "2027-02-ordinary",
+        "2027-05-ordinary",
+        "2027-10-ordinary",
     ]
     out = StringIO()
     call_command("generate_council_sessions", "--year", "2030", "--year", "2031", stdout=out)

@@ -43,7 +43,8 @@ def sheets(commune, tmp_path):
     petition = PetitionFactory(
         title="إنارة حي الأمل بالإنارة العمومية",
         request="نطلب من المجلس إدراج نقطة تتعلق بتعميم الإنارة العمومية في حي الأمل خلال سنة 2026.",
-        agent_name="فاطمة الزهراء العلوي", signature_threshold=200,
+        agent_name="فاطمة الزهراء العلوي",
+        signature_threshold=200,
     )
     content = pdf.signature_sheets_get(petition).content
     path = tmp_path / "sheets.pdf"
@@ -61,8 +62,7 @@ def test_the_sheets_carry_the_petition_and_numbered_rows(sheets):
     numbers = [int(n) for n in re.findall(r"^\s*(\d{1,3})\s*$", text, re.M)]
     assert sorted(set(numbers)) == list(range(1, 251))
     with translation.override("ar"):
-        columns = [gettext(c) for c in ("Full name", "National ID card number", "Address in the commune",
-                                        "Signature")]
+        columns = [gettext(c) for c in ("Full name", "National ID card number", "Address in the commune", "Signature")]
         page_word = gettext("Page %(page)s of %(pages)s").split("%")[0].strip()
     for number, page_text in enumerate(page_texts, start=1):
         # Every page repeats the petition's identity and the columns, and says "page X of Y".
@@ -81,8 +81,19 @@ def test_the_sheets_carry_the_petition_and_numbered_rows(sheets):
 def test_page_one_as_an_image(sheets):
     _petition, path = sheets
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    poppler("pdftoppm", "-f", "1", "-l", "1", "-r", "80", "-png", "-singlefile", str(path),
-            str(ARTIFACTS / "signature-sheets-ar-page-1"))
+    poppler(
+        "pdftoppm",
+        "-f",
+        "1",
+        "-l",
+        "1",
+        "-r",
+        "80",
+        "-png",
+        "-singlefile",
+        str(path),
+        str(ARTIFACTS / "signature-sheets-ar-page-1"),
+    )
     assert (ARTIFACTS / "signature-sheets-ar-page-1.png").stat().st_size > 10_000
 
 
@@ -106,7 +117,13 @@ def test_the_sheets_download(client, commune):
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert client.get(address, headers={"if-none-match": response.headers["ETag"]}).status_code == 304
-    association = PetitionFactory(kind="association", agent_name="", signature_threshold=None,
-                                  association_name="جمعية", association_founded_on="2010-01-01",
-                                  association_seat="بني ملال", association_representative="محمد")
+    association = PetitionFactory(
+        kind="association",
+        agent_name="",
+        signature_threshold=None,
+        association_name="جمعية",
+        association_founded_on="2010-01-01",
+        association_seat="بني ملال",
+        association_representative="محمد",
+    )
     assert client.get(reverse("petitions:petition-sheets", kwargs={"pk": association.pk})).status_code == 404

@@ -47,8 +47,16 @@ def pages() -> list[tuple[str, dict]]:
     ]
 
 
-PAGE_NAMES = ["petition-list", "petition-guide", "petition-create", "petition-submitted", "petition-detail",
-              "support-sent", "session-list", "session-detail"]
+PAGE_NAMES = [
+    "petition-list",
+    "petition-guide",
+    "petition-create",
+    "petition-submitted",
+    "petition-detail",
+    "support-sent",
+    "session-list",
+    "session-detail",
+]
 
 
 @pytest.mark.parametrize(("language", "direction"), LANGUAGES)
@@ -78,8 +86,13 @@ def test_query_count_does_not_grow_with_the_data(client, index):
         PetitionEventFactory.create_batch(3, petition=petition)
     session = CouncilSession.objects.get(slug=kwargs["slug"]) if "slug" in kwargs else None
     if session:
-        PetitionFactory.create_batch(10, state=State.ACCEPTED, session=session,
-                                     deposited_on=datetime.date(2026, 1, 1), decided_on=datetime.date(2026, 2, 1))
+        PetitionFactory.create_batch(
+            10,
+            state=State.ACCEPTED,
+            session=session,
+            deposited_on=datetime.date(2026, 1, 1),
+            decided_on=datetime.date(2026, 2, 1),
+        )
         for order in range(2, 12):
             AgendaItem.objects.create(session=session, order=order, title_ar="بند", project=ProjectFactory())
     with CaptureQueriesContext(connection) as large:
@@ -90,10 +103,12 @@ def test_query_count_does_not_grow_with_the_data(client, index):
 def test_only_published_petitions_are_public(client):
     shown = PetitionFactory(title="عريضة منشورة للعموم")
     private = [
-        PetitionFactory(state=State.SUBMITTED, status=Petition.Status.PENDING, published_on=None,
-                        title="عريضة في انتظار الفحص"),
-        PetitionFactory(state=State.NOT_ADMITTED, status=Petition.Status.HIDDEN, published_on=None,
-                        title="عريضة غير مقبولة"),
+        PetitionFactory(
+            state=State.SUBMITTED, status=Petition.Status.PENDING, published_on=None, title="عريضة في انتظار الفحص"
+        ),
+        PetitionFactory(
+            state=State.NOT_ADMITTED, status=Petition.Status.HIDDEN, published_on=None, title="عريضة غير مقبولة"
+        ),
         # Published, then taken down by a moderator.
         PetitionFactory(status=Petition.Status.HIDDEN, title="عريضة محجوبة"),
     ]
@@ -106,8 +121,9 @@ def test_only_published_petitions_are_public(client):
 
 def test_the_list_filters_by_state(client):
     published = PetitionFactory(title="عريضة تجمع الدعم")
-    deposited = PetitionFactory(title="عريضة مودعة", state=State.DEPOSITED, receipt_number="3",
-                                deposited_on=datetime.date(2026, 1, 1))
+    deposited = PetitionFactory(
+        title="عريضة مودعة", state=State.DEPOSITED, receipt_number="3", deposited_on=datetime.date(2026, 1, 1)
+    )
     html = client.get(url("petitions:petition-list", "fr") + "?state=deposited").content.decode()
     assert deposited.title in html and published.title not in html
     assert 'href="/fr/petitions/?state=deposited" aria-current="page"' in html
@@ -138,14 +154,25 @@ def test_the_petition_page_shows_the_support_bar_the_threshold_and_the_non_bindi
 
 def test_the_petition_page_shows_the_deadline_and_the_decisions(client):
     session = CouncilSessionFactory(title_ar="الدورة العادية لشهر ماي 2026", period_start=datetime.date(2026, 5, 1))
-    accepted = PetitionFactory(state=State.ACCEPTED, receipt_number="12/2026", deposited_on=datetime.date(2026, 1, 10),
-                               paper_signature_count=230, decided_on=datetime.date(2026, 2, 1), session=session,
-                               committees_ar="لجنة المرافق العمومية")
+    accepted = PetitionFactory(
+        state=State.ACCEPTED,
+        receipt_number="12/2026",
+        deposited_on=datetime.date(2026, 1, 10),
+        paper_signature_count=230,
+        decided_on=datetime.date(2026, 2, 1),
+        session=session,
+        committees_ar="لجنة المرافق العمومية",
+    )
     html = client.get(url("petitions:petition-detail", pk=accepted.pk)).content.decode()
     assert session.title_ar in html and session.get_absolute_url() in html and "لجنة المرافق العمومية" in html
     assert '<bdi dir="ltr">12/2026</bdi>' in html
-    refused = PetitionFactory(state=State.REFUSED, receipt_number="13/2026", deposited_on=datetime.date(2026, 1, 10),
-                              decided_on=datetime.date(2026, 2, 1), refusal_reasons_ar="الموضوع خارج الاختصاص")
+    refused = PetitionFactory(
+        state=State.REFUSED,
+        receipt_number="13/2026",
+        deposited_on=datetime.date(2026, 1, 10),
+        decided_on=datetime.date(2026, 2, 1),
+        refusal_reasons_ar="الموضوع خارج الاختصاص",
+    )
     html = client.get(url("petitions:petition-detail", pk=refused.pk)).content.decode()
     assert "الموضوع خارج الاختصاص" in html
     # Three months after 10 January 2026.
@@ -181,8 +208,10 @@ def test_the_support_form_asks_for_no_id_number():
 
 def test_an_invalid_support_shows_the_petition_again_with_the_errors(client):
     petition = PetitionFactory()
-    response = client.post(url("petitions:support-create", pk=petition.pk),
-                           {"name": "سعيد", "relation": "resident", "email": "not-an-address"})
+    response = client.post(
+        url("petitions:support-create", pk=petition.pk),
+        {"name": "سعيد", "relation": "resident", "email": "not-an-address"},
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="id_email_error"' in html and 'id="id_consent_error"' in html
@@ -234,11 +263,16 @@ def test_a_link_to_a_deleted_support_is_explained(client):
 
 def test_submitting_a_citizens_petition(client, commune, mailoutbox, django_capture_on_commit_callbacks):
     data = {
-        "kind": "citizens", "title": "إنارة حي الأمل بالإنارة العمومية",
+        "kind": "citizens",
+        "title": "إنارة حي الأمل بالإنارة العمومية",
         "request": "نطلب من المجلس إدراج نقطة تتعلق بتعميم الإنارة العمومية في حي الأمل.",
         "reasons": "الحي يعاني من الظلام ليلا مما يهدد سلامة السكان وخاصة النساء والأطفال.",
-        "domain": "lighting", "agent_name": "فاطمة الزهراء", "citizens_eligible": "on",
-        "contact_email": "agent@example.ma", "within_limits": "on", "consent": "on",
+        "domain": "lighting",
+        "agent_name": "فاطمة الزهراء",
+        "citizens_eligible": "on",
+        "contact_email": "agent@example.ma",
+        "within_limits": "on",
+        "consent": "on",
     }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("petitions:petition-create"), data)
@@ -249,22 +283,39 @@ def test_submitting_a_citizens_petition(client, commune, mailoutbox, django_capt
     assert mailoutbox[0].to == ["agent@example.ma"]
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"agent_name": ""}, "agent_name"),
-    ({"citizens_eligible": ""}, "citizens_eligible"),
-    ({"within_limits": ""}, "within_limits"),
-    ({"kind": "association", "association_name": "جمعية", "association_founded_on": "2025-01-01",
-      "association_seat": "بني ملال", "association_representative": "محمد", "association_eligible": "on"},
-     "association_founded_on"),
-    ({"title": "<b>عريضة</b> عن الإنارة العمومية"}, "title"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"agent_name": ""}, "agent_name"),
+        ({"citizens_eligible": ""}, "citizens_eligible"),
+        ({"within_limits": ""}, "within_limits"),
+        (
+            {
+                "kind": "association",
+                "association_name": "جمعية",
+                "association_founded_on": "2025-01-01",
+                "association_seat": "بني ملال",
+                "association_representative": "محمد",
+                "association_eligible": "on",
+            },
+            "association_founded_on",
+        ),
+        ({"title": "<b>عريضة</b> عن الإنارة العمومية"}, "title"),
+    ],
+)
 def test_the_petition_form_checks_what_can_be_checked(client, commune, changes, field):
     data = {
-        "kind": "citizens", "title": "إنارة حي الأمل بالإنارة العمومية",
+        "kind": "citizens",
+        "title": "إنارة حي الأمل بالإنارة العمومية",
         "request": "نطلب من المجلس إدراج نقطة تتعلق بتعميم الإنارة العمومية في حي الأمل.",
         "reasons": "الحي يعاني من الظلام ليلا مما يهدد سلامة السكان وخاصة النساء والأطفال.",
-        "domain": "lighting", "agent_name": "فاطمة الزهراء", "citizens_eligible": "on",
-        "contact_email": "agent@example.ma", "within_limits": "on", "consent": "on", **changes,
+        "domain": "lighting",
+        "agent_name": "فاطمة الزهراء",
+        "citizens_eligible": "on",
+        "contact_email": "agent@example.ma",
+        "within_limits": "on",
+        "consent": "on",
+        **changes,
     }
     response = client.post(url("petitions:petition-create"), {k: v for k, v in data.items() if v})
     assert response.status_code == 200
@@ -283,11 +334,17 @@ def test_the_guide_states_the_commune_threshold(client, commune):
 def test_the_council_pages_list_sessions_and_their_agenda(client):
     services.council_sessions_generate(year=2031)
     session = CouncilSession.objects.get(slug="2031-05-ordinary")
-    petition = PetitionFactory(state=State.ACCEPTED, receipt_number="4", deposited_on=datetime.date(2026, 1, 1),
-                               decided_on=datetime.date(2026, 2, 1), session=session)
+    petition = PetitionFactory(
+        state=State.ACCEPTED,
+        receipt_number="4",
+        deposited_on=datetime.date(2026, 1, 1),
+        decided_on=datetime.date(2026, 2, 1),
+        session=session,
+    )
     project = ProjectFactory()
-    AgendaItem.objects.create(session=session, order=1, title_ar="حصيلة المشروع", title_fr="Bilan du projet",
-                              project=project)
+    AgendaItem.objects.create(
+        session=session, order=1, title_ar="حصيلة المشروع", title_fr="Bilan du projet", project=project
+    )
     html = client.get(url("council:session-list")).content.decode()
     assert session.get_absolute_url() in html
     assert url("council:session-ical") in html
@@ -299,10 +356,14 @@ def test_the_council_pages_list_sessions_and_their_agenda(client):
 
 def test_the_sessions_calendar_feed(client):
     services.council_sessions_generate(year=2031)
-    CouncilSessionFactory(kind=CouncilSession.Kind.EXTRAORDINARY, slug="2031-07-extraordinary",
-                          title_ar="دورة استثنائية، يوليوز 2031; " + "ب" * 60,
-                          period_start=datetime.date(2031, 7, 1), starts_on=datetime.date(2031, 7, 14),
-                          ends_on=datetime.date(2031, 7, 15))
+    CouncilSessionFactory(
+        kind=CouncilSession.Kind.EXTRAORDINARY,
+        slug="2031-07-extraordinary",
+        title_ar="دورة استثنائية، يوليوز 2031; " + "ب" * 60,
+        period_start=datetime.date(2031, 7, 1),
+        starts_on=datetime.date(2031, 7, 14),
+        ends_on=datetime.date(2031, 7, 15),
+    )
     response = client.get(url("council:session-ical"))
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
@@ -337,13 +398,26 @@ def test_supporters_export_is_for_petition_officers_only(client, officer):
 
 def test_the_deadline_dashboard_lists_petitions_near_or_past_their_limit(client, officer):
     today = datetime.date.today()
-    past = PetitionFactory(title="عريضة تجاوزت الأجل", state=State.UNDER_REVIEW, receipt_number="1",
-                           deposited_on=today - datetime.timedelta(days=120))
-    near = PetitionFactory(title="عريضة تقترب من الأجل", state=State.DEPOSITED, receipt_number="2",
-                           deposited_on=today - datetime.timedelta(days=80))
-    done = PetitionFactory(title="عريضة مقبولة", state=State.ACCEPTED, receipt_number="3",
-                           deposited_on=today - datetime.timedelta(days=120), decided_on=today,
-                           session=CouncilSessionFactory())
+    past = PetitionFactory(
+        title="عريضة تجاوزت الأجل",
+        state=State.UNDER_REVIEW,
+        receipt_number="1",
+        deposited_on=today - datetime.timedelta(days=120),
+    )
+    near = PetitionFactory(
+        title="عريضة تقترب من الأجل",
+        state=State.DEPOSITED,
+        receipt_number="2",
+        deposited_on=today - datetime.timedelta(days=80),
+    )
+    done = PetitionFactory(
+        title="عريضة مقبولة",
+        state=State.ACCEPTED,
+        receipt_number="3",
+        deposited_on=today - datetime.timedelta(days=120),
+        decided_on=today,
+        session=CouncilSessionFactory(),
+    )
     dashboard = url("petitions:petition-deadlines")
     assert client.get(dashboard).status_code == 302
     client.force_login(officer)

@@ -53,16 +53,30 @@ def test_validation_errors_are_in_the_staffs_language(admin_client):
     programme_build()
     project = Project.objects.get(slug="project-1")
     data = {
-        "programme": project.programme_id, "axis": project.axis_id, "number": 1, "slug": "project-1",
-        "title_ar": "مشروع", "title_fr": "Projet", "estimated_cost": "-5", "status": "planned",
-        "start_date": "01/05/2024", "end_date": "30/04/2024",
-        "activities-TOTAL_FORMS": 0, "activities-INITIAL_FORMS": 0,
-        "updates-TOTAL_FORMS": 0, "updates-INITIAL_FORMS": 0,
+        "programme": project.programme_id,
+        "axis": project.axis_id,
+        "number": 1,
+        "slug": "project-1",
+        "title_ar": "مشروع",
+        "title_fr": "Projet",
+        "estimated_cost": "-5",
+        "status": "planned",
+        "start_date": "01/05/2024",
+        "end_date": "30/04/2024",
+        "activities-TOTAL_FORMS": 0,
+        "activities-INITIAL_FORMS": 0,
+        "updates-TOTAL_FORMS": 0,
+        "updates-INITIAL_FORMS": 0,
     }
     for language, messages in [
         ("ar", ["لا يمكن أن يسبق تاريخ النهاية تاريخ البدء."]),
-        ("fr", ["La date de fin ne peut pas précéder la date de début.",
-                "Assurez-vous que cette valeur est supérieure ou égale à 0."]),
+        (
+            "fr",
+            [
+                "La date de fin ne peut pas précéder la date de début.",
+                "Assurez-vous que cette valeur est supérieure ou égale à 0.",
+            ],
+        ),
     ]:
         with translation.override(language):
             change = reverse("admin:programme_project_change", args=[project.pk])

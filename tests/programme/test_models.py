@@ -22,10 +22,13 @@ def test_cost_cannot_be_negative_in_the_database():
 
 def test_end_cannot_precede_start_in_the_database_and_in_forms():
     axis = AxisFactory()
-    project = ProjectFactory.build(axis=axis, programme=axis.programme, start_date=datetime.date(2024, 5, 1),
-                                   end_date=datetime.date(2024, 4, 30))
-    for language, message in [("ar", "لا يمكن أن يسبق تاريخ النهاية تاريخ البدء."),
-                              ("fr", "La date de fin ne peut pas précéder la date de début.")]:
+    project = ProjectFactory.build(
+        axis=axis, programme=axis.programme, start_date=datetime.date(2024, 5, 1), end_date=datetime.date(2024, 4, 30)
+    )
+    for language, message in [
+        ("ar", "لا يمكن أن يسبق تاريخ النهاية تاريخ البدء."),
+        ("fr", "La date de fin ne peut pas précéder la date de début."),
+    ]:
         with translation.override(language), pytest.raises(ValidationError) as error:
             project.full_clean()
         assert error.value.messages == [message]

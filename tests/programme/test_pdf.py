@@ -31,11 +31,35 @@ FIXTURE = settings.BASE_DIR / "fixtures" / "programme.json"
 ARTIFACTS = settings.BASE_DIR / "artifacts" / "pdf"
 # pdftotext marks runs with bidi controls; they and the line breaks say nothing about the content.
 BIDI_AND_SPACE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\\s]+")
-MOROCCAN_MONTHS = ["يناير", "فبراير", "مارس", "أبريل", "ماي", "يونيو", "يوليوز", "غشت", "شتنبر", "أكتوبر",
-                   "نونبر", "دجنبر"]
+MOROCCAN_MONTHS = [
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "ماي",
+    "يونيو",
+    "يوليوز",
+    "غشت",
+    "شتنبر",
+    "أكتوبر",
+    "نونبر",
+    "دجنبر",
+]
 MIDDLE_EASTERN_MONTHS = re.compile("مايو|يوليو(?!ز)|أغسطس|سبتمبر|نوفمبر|ديسمبر")
-FRENCH_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-                 "octobre", "novembre", "décembre"]
+FRENCH_MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 SESSION = {"ar": "الدورة العادية لشهر فبراير 2026", "fr": "session ordinaire de février 2026"}
 EDITION_DATE = datetime.date(2026, 1, 20)
 
@@ -74,8 +98,9 @@ def programme_load() -> None:
         project.save()
         Project.objects.filter(slug="project-2").update(estimated_cost=Decimal("20000.00"))
     PrintSettings.objects.all().delete()
-    PrintSettings.objects.create(session_label_ar=SESSION["ar"], session_label_fr=SESSION["fr"],
-                                 edition_date=EDITION_DATE)
+    PrintSettings.objects.create(
+        session_label_ar=SESSION["ar"], session_label_fr=SESSION["fr"], edition_date=EDITION_DATE
+    )
 
 
 @dataclass(frozen=True)
@@ -124,8 +149,9 @@ def printed(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str, P
         programme_load()
         for language in ("ar", "fr"):
             content = pdf.programme_pdf_render(language=language)
-            documents[language] = Printed(content=content, text=pdf_text(content, tmp_path),
-                                          expected=expected_read(language))
+            documents[language] = Printed(
+                content=content, text=pdf_text(content, tmp_path), expected=expected_read(language)
+            )
         transaction.set_rollback(True)
     cache.clear()
     return documents
@@ -205,8 +231,20 @@ def test_first_pages_are_rendered_to_png_for_review(printed, language, tmp_path)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTIFACTS.glob(f"programme-{language}-*.png"):
         old.unlink()
-    poppler("pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "4", "{pdf}", str(ARTIFACTS / f"programme-{language}"),
-            pdf_bytes=printed[language].content, tmp_path=tmp_path)
+    poppler(
+        "pdftoppm",
+        "-r",
+        "60",
+        "-png",
+        "-f",
+        "1",
+        "-l",
+        "4",
+        "{pdf}",
+        str(ARTIFACTS / f"programme-{language}"),
+        pdf_bytes=printed[language].content,
+        tmp_path=tmp_path,
+    )
     pngs = sorted(ARTIFACTS.glob(f"programme-{language}-*.png"))
     assert len(pngs) == 4
     assert all(png.stat().st_size > 5000 for png in pngs)
@@ -231,9 +269,14 @@ def test_the_url_fetcher_serves_static_files_and_refuses_everything_else():
     response = fetcher.fetch(pdf.BASE_URL + "css/print.css")
     assert b"@font-face" in response.read()
     assert fetcher.fetch(pdf.BASE_URL + "fonts/NotoNaskhArabic-Regular.ttf").read()[:4] == b"\0\1\0\0"
-    for url in ["http://127.0.0.1:8000/static/css/print.css", "file:///etc/passwd",
-                "https://example.com/x.css", pdf.BASE_URL + "../openmun/settings.py",
-                pdf.BASE_URL + "css/../../manage.py", pdf.BASE_URL + "css/missing.css"]:
+    for url in [
+        "http://127.0.0.1:8000/static/css/print.css",
+        "file:///etc/passwd",
+        "https://example.com/x.css",
+        pdf.BASE_URL + "../openmun/settings.py",
+        pdf.BASE_URL + "css/../../manage.py",
+        pdf.BASE_URL + "css/missing.css",
+    ]:
         with pytest.raises(OSError):
             fetcher.fetch(url)
 

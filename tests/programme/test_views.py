@@ -55,8 +55,9 @@ def test_query_count_does_not_grow_with_the_data(client, django_db_blocker, name
 
     axes = list(programme.axes.all())
     for index in range(90):
-        project = factories.ProjectFactory(axis=axes[index % 4], programme=programme, number=11 + index,
-                                           slug=f"more-{index}")
+        project = factories.ProjectFactory(
+            axis=axes[index % 4], programme=programme, number=11 + index, slug=f"more-{index}"
+        )
         activity = factories.ActivityFactory(project=project, number=1)
         factories.ActivityFactory(project=project, parent=activity, number=1)
         ProjectUpdateFactory(project=project)
@@ -106,8 +107,9 @@ def test_late_projects_are_flagged(client):
 
 def test_gantt_marks_the_months_of_each_project(client):
     programme_build()
-    Project.objects.filter(slug="project-1").update(start_date=datetime.date(2024, 3, 1),
-                                                    end_date=datetime.date(2024, 5, 31))
+    Project.objects.filter(slug="project-1").update(
+        start_date=datetime.date(2024, 3, 1), end_date=datetime.date(2024, 5, 31)
+    )
     html = client.get(url("programme:calendar", {}, "ar")).content.decode()
     row = re.search(r"project-1/.*?</tr>", html, re.S).group(0)
     cells = re.findall(r'<span( class="on")?></span>', row)

@@ -20,10 +20,12 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 @pytest.fixture
 def portal(db):
     programme = programme_build()
-    consultation_round = RoundFactory(programme=programme, slug="ideas", opens_on=datetime.date(2023, 7, 19),
-                                      closes_on=datetime.date(2023, 7, 30))
-    MeetingFactory(round=consultation_round, date=datetime.date(2023, 7, 11), title_ar="لقاء تشاوري",
-                   title_fr="Rencontre")
+    consultation_round = RoundFactory(
+        programme=programme, slug="ideas", opens_on=datetime.date(2023, 7, 19), closes_on=datetime.date(2023, 7, 30)
+    )
+    MeetingFactory(
+        round=consultation_round, date=datetime.date(2023, 7, 11), title_ar="لقاء تشاوري", title_fr="Rencontre"
+    )
     petitions = petitions_build()
     PetitionEventFactory(petition=petitions[2], action="accepted", date=datetime.date(2026, 2, 1))
     cycle_build(proposals=1)
@@ -62,11 +64,19 @@ def test_the_combined_feed_has_every_topic_and_escapes_text(client, portal):
     update = ProjectUpdateFactory(project=portal.projects.first(), text_fr="Travaux <b>finis</b> & reçus")
     feed = ET.fromstring(client.get(path("transparency:feed", "fr", slug="all")).content)
     ids = " ".join(entry.findtext(f"{ATOM}id") for entry in feed.findall(f"{ATOM}entry"))
-    for piece in (f"project-update-{update.pk}", "petition-event-", "petition-", "consultation-round-",
-                  "budget-phase-"):
+    for piece in (
+        f"project-update-{update.pk}",
+        "petition-event-",
+        "petition-",
+        "consultation-round-",
+        "budget-phase-",
+    ):
         assert piece in ids, piece
-    summary = next(entry.findtext(f"{ATOM}summary") for entry in feed.findall(f"{ATOM}entry")
-                   if entry.findtext(f"{ATOM}id").endswith(f"project-update-{update.pk}"))
+    summary = next(
+        entry.findtext(f"{ATOM}summary")
+        for entry in feed.findall(f"{ATOM}entry")
+        if entry.findtext(f"{ATOM}id").endswith(f"project-update-{update.pk}")
+    )
     assert "&lt;b&gt;finis&lt;/b&gt; &amp; reçus" in summary
 
 
@@ -78,8 +88,10 @@ def test_unknown_feed_is_not_found(client, portal):
 def test_every_page_advertises_the_feeds(client, portal, language):
     html = client.get(path("programme:home", language)).content.decode()
     links = re.findall(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="([^"]+)">', html)
-    assert links == [path("transparency:feed", language, slug=slug) for slug in ["all", *[
-        feed.slug for feed in registry.feed_list()]]]
+    assert links == [
+        path("transparency:feed", language, slug=slug)
+        for slug in ["all", *[feed.slug for feed in registry.feed_list()]]
+    ]
 
 
 def test_the_calendar_is_rfc_5545_with_stable_uids(client, portal):
@@ -93,8 +105,14 @@ def test_the_calendar_is_rfc_5545_with_stable_uids(client, portal):
     unfolded = raw.decode().replace("\r\n ", "")
     uids = re.findall(r"^UID:(.+)$", unfolded, re.MULTILINE)
     assert len(uids) == len(set(uids)) == unfolded.count("BEGIN:VEVENT")
-    for kind in ("council-session-", "consultation-round-", "consultation-meeting-", "budget-phase-",
-                 "programme-milestone-", "programme-committee-meeting-"):
+    for kind in (
+        "council-session-",
+        "consultation-round-",
+        "consultation-meeting-",
+        "budget-phase-",
+        "programme-milestone-",
+        "programme-committee-meeting-",
+    ):
         assert any(uid.startswith(kind) for uid in uids), kind
     assert "DTSTART;VALUE=DATE:20230719\r\nDTEND;VALUE=DATE:20230731" in unfolded.replace("\r\n ", "")
     again = client.get(path("transparency:calendar", "ar")).content.decode().replace("\r\n ", "")

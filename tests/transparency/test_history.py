@@ -19,20 +19,31 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def editor(db):
-    user = User.objects.create_user("amina.editor", password="x-Strong-pass-1", is_staff=True,
-                                    first_name="Amina", last_name="Bennani")
+    user = User.objects.create_user(
+        "amina.editor", password="x-Strong-pass-1", is_staff=True, first_name="Amina", last_name="Bennani"
+    )
     user.groups.add(Group.objects.get(name="programme editors"))
     return user
 
 
 def change_data(project: Project, **changes) -> dict:
     data = {
-        "programme": project.programme_id, "axis": project.axis_id, "number": project.number, "slug": project.slug,
-        "title_ar": project.title_ar, "title_fr": project.title_fr, "summary_ar": "", "summary_fr": "",
-        "estimated_cost": str(project.estimated_cost), "status": project.status,
-        "start_date": project.start_date.strftime("%d/%m/%Y"), "end_date": project.end_date.strftime("%d/%m/%Y"),
-        "activities-TOTAL_FORMS": 0, "activities-INITIAL_FORMS": 0,
-        "updates-TOTAL_FORMS": 0, "updates-INITIAL_FORMS": 0,
+        "programme": project.programme_id,
+        "axis": project.axis_id,
+        "number": project.number,
+        "slug": project.slug,
+        "title_ar": project.title_ar,
+        "title_fr": project.title_fr,
+        "summary_ar": "",
+        "summary_fr": "",
+        "estimated_cost": str(project.estimated_cost),
+        "status": project.status,
+        "start_date": project.start_date.strftime("%d/%m/%Y"),
+        "end_date": project.end_date.strftime("%d/%m/%Y"),
+        "activities-TOTAL_FORMS": 0,
+        "activities-INITIAL_FORMS": 0,
+        "updates-TOTAL_FORMS": 0,
+        "updates-INITIAL_FORMS": 0,
     }
     data.update(changes)
     return data
@@ -49,8 +60,12 @@ def test_an_admin_edit_is_recorded_with_its_account_and_shown_by_role(client, ed
     client.force_login(editor)
     with translation.override("fr"):
         change = reverse("admin:programme_project_change", args=[project.pk])
-    response = client.post(change, change_data(project, estimated_cost="55000.00", status="in_progress",
-                                               title_fr="La ville verte", end_date="31/12/2025"))
+    response = client.post(
+        change,
+        change_data(
+            project, estimated_cost="55000.00", status="in_progress", title_fr="La ville verte", end_date="31/12/2025"
+        ),
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     record = project.history.latest("history_date")
     assert record.history_type == "~" and record.history_user == editor
@@ -116,8 +131,9 @@ def test_staff_see_the_full_history_in_the_admin_and_restore_a_version(admin_cli
     assert history.status_code == 200 and "99000" in history.content.decode()
     restore = reverse("admin:programme_project_simple_history", args=[project.pk, first.history_id])
     assert admin_client.get(restore).status_code == 200
-    response = admin_client.post(restore, change_data(Project(**{
-        f.attname: getattr(first, f.attname) for f in Project._meta.concrete_fields})))
+    response = admin_client.post(
+        restore, change_data(Project(**{f.attname: getattr(first, f.attname) for f in Project._meta.concrete_fields}))
+    )
     assert response.status_code == 302
     project.refresh_from_db()
     assert project.estimated_cost == Decimal("40000.00") and project.title_ar == first.title_ar

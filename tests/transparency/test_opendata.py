@@ -23,11 +23,29 @@ pytestmark = pytest.mark.django_db
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 # What no dataset may name, as a field or anywhere in a value.
-PERSONAL_FIELDS = {"email", "contact_email", "contact_phone", "phone", "display_name", "agent_name",
-                   "association_representative", "association_seat", "receipt_number", "fingerprint",
-                   "moderation_reason", "email_hash", "supporters"}
-PERSONAL_VALUES = ["فاطمة الزهراء العلوي", "خديجة البوعزاوي", "Yassine Supporter", "0612345678", "secret-moderation",
-                   "غير منشور سري"]
+PERSONAL_FIELDS = {
+    "email",
+    "contact_email",
+    "contact_phone",
+    "phone",
+    "display_name",
+    "agent_name",
+    "association_representative",
+    "association_seat",
+    "receipt_number",
+    "fingerprint",
+    "moderation_reason",
+    "email_hash",
+    "supporters",
+}
+PERSONAL_VALUES = [
+    "فاطمة الزهراء العلوي",
+    "خديجة البوعزاوي",
+    "Yassine Supporter",
+    "0612345678",
+    "secret-moderation",
+    "غير منشور سري",
+]
 
 
 @pytest.fixture
@@ -36,15 +54,21 @@ def portal(db):
     programme = programme_build()
     consultation_round = RoundFactory(programme=programme, slug="ideas")
     MeetingFactory(round=consultation_round)
-    ContributionFactory(round=consultation_round, display_name="خديجة البوعزاوي", email="khadija@example.ma",
-                        outcome="taken", outcome_project=Project.objects.first(),
-                        moderation_reason="secret-moderation")
+    ContributionFactory(
+        round=consultation_round,
+        display_name="خديجة البوعزاوي",
+        email="khadija@example.ma",
+        outcome="taken",
+        outcome_project=Project.objects.first(),
+        moderation_reason="secret-moderation",
+    )
     ContributionFactory(round=consultation_round, text="غير منشور سري ولا يظهر", status=Moderated.Status.PENDING)
     CommentFactory(project=Project.objects.first(), display_name="خديجة البوعزاوي")
     petitions = petitions_build()
     SupportFactory(petition=petitions[0], name="Yassine Supporter", email="yassine@example.ma")
-    PetitionFactory(title="عريضة غير منشور سري بعد", status=Moderated.Status.PENDING, published_on=None,
-                    state="submitted")
+    PetitionFactory(
+        title="عريضة غير منشور سري بعد", status=Moderated.Status.PENDING, published_on=None, state="submitted"
+    )
     year_build(2024, executed=True)
     cycle = cycle_build(proposals=3)
     ProposalFactory(cycle=cycle, display_name="خديجة البوعزاوي", email="khadija@example.ma")
@@ -78,8 +102,17 @@ def assert_no_personal_data(text: str, document=None) -> None:
 def test_the_index_lists_every_dataset_with_its_links(client, portal):
     index = client.get(api("index")).json()
     slugs = [item["slug"] for item in index["datasets"]]
-    assert slugs == ["axes", "projects", "activities", "consultation-rounds", "petitions", "council-sessions",
-                     "budget-years", "budget-lines", "participatory-cycles"]
+    assert slugs == [
+        "axes",
+        "projects",
+        "activities",
+        "consultation-rounds",
+        "petitions",
+        "council-sessions",
+        "budget-years",
+        "budget-lines",
+        "participatory-cycles",
+    ]
     assert index["licence"]["id"] == "etalab-2.0"
     assert index["datasets"][1]["csv"].endswith("/api/v1/projects.csv")
     assert index["documentation"]["fr"].endswith("/fr/open-data/api/")
@@ -94,8 +127,12 @@ def test_every_dataset_matches_its_schema_and_holds_no_personal_data(client, por
     schema = client.get(api("dataset-schema", dataset=slug)).json()
     jsonschema.Draft202012Validator.check_schema(schema)
     for item in document["results"]:
-        jsonschema.validate(item, schema, cls=jsonschema.Draft202012Validator,
-                            format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        jsonschema.validate(
+            item,
+            schema,
+            cls=jsonschema.Draft202012Validator,
+            format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+        )
     assert_no_personal_data(response.content.decode(), document)
     text = client.get(api("dataset-csv", dataset=slug)).content.decode()
     assert_no_personal_data(text)
@@ -185,7 +222,7 @@ def test_open_data_pages_in_both_languages(client, portal, name, language, direc
         # The petitions app's own calendar of council sessions, besides the combined one.
         assert "/council/sessions.ics" in html and "/feeds/calendar.ics" in html
     if name == "transparency:api-docs":
-        assert "<code dir=\"ltr\">estimated_cost</code>" in html
+        assert '<code dir="ltr">estimated_cost</code>' in html
 
 
 def test_open_data_pages_cost_a_fixed_number_of_queries(client, portal):

@@ -29,23 +29,36 @@ def url(language: str, **params) -> str:
 def found(query: str, language: str = "ar") -> dict[str, set[str]]:
     """Return the titles found for query, by kind."""
     data = search_data(query=query, language=language)
-    return {group.kind: {str(hit.title).replace("<mark>", "").replace("</mark>", "") for hit in group.hits}
-            for group in data["groups"]}
+    return {
+        group.kind: {str(hit.title).replace("<mark>", "").replace("</mark>", "") for hit in group.hits}
+        for group in data["groups"]
+    }
 
 
 # The normaliser
 
 
-@pytest.mark.parametrize(("typed", "stored"), [
-    ("احمد", "أحمد"), ("اسلام", "إسلام"), ("اثار", "آثار"), ("الاستقبال", "ٱلاستقبال"),  # alef forms
-    ("مستوي", "مستوى"),  # alef maqsura
-    ("المدينه", "المدينة"),  # teh marbuta
-    ("مدينة", "مَدِينَةٌ"), ("التحملات", "التَّحَمُّلات"),  # diacritics and shadda
-    ("المدينة", "المديـــنة"),  # tatweel
-    ("كتاب", "کتاب"), ("يكهه", "یکھہ"),  # Persian and Urdu letter forms
-    ("2024", "٢٠٢٤"), ("2024", "۲۰۲۴"),  # Arabic-Indic and Persian digits
-    ("ecole", "École"), ("deleguee", "DÉLÉGUÉE"), ("oeuvre", "Œuvre"),  # French accents and case
-])
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("احمد", "أحمد"),
+        ("اسلام", "إسلام"),
+        ("اثار", "آثار"),
+        ("الاستقبال", "ٱلاستقبال"),  # alef forms
+        ("مستوي", "مستوى"),  # alef maqsura
+        ("المدينه", "المدينة"),  # teh marbuta
+        ("مدينة", "مَدِينَةٌ"),
+        ("التحملات", "التَّحَمُّلات"),  # diacritics and shadda
+        ("المدينة", "المديـــنة"),  # tatweel
+        ("كتاب", "کتاب"),
+        ("يكهه", "یکھہ"),  # Persian and Urdu letter forms
+        ("2024", "٢٠٢٤"),
+        ("2024", "۲۰۲۴"),  # Arabic-Indic and Persian digits
+        ("ecole", "École"),
+        ("deleguee", "DÉLÉGUÉE"),
+        ("oeuvre", "Œuvre"),  # French accents and case
+    ],
+)
 def test_every_spelling_variant_folds_to_the_same_text(typed, stored):
     assert fold(stored) == fold(typed)
 
@@ -77,10 +90,26 @@ def indexed(db):
     return programme
 
 
-@pytest.mark.parametrize("query", [
-    "المدينة الخضراء", "المدينه الخضراء", "مدينة", "الْمَدِينَةُ", "المديـــنة", "ٱلمدينة", "المدینة", "اعادة صياغة",
-    "مستوي الاحياء", "٢٠٢٤ الخضراء", "۲۰۲۴", "ville verte", "VILLE", "reecrire cahier", "espaces verts",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "المدينة الخضراء",
+        "المدينه الخضراء",
+        "مدينة",
+        "الْمَدِينَةُ",
+        "المديـــنة",
+        "ٱلمدينة",
+        "المدینة",
+        "اعادة صياغة",
+        "مستوي الاحياء",
+        "٢٠٢٤ الخضراء",
+        "۲۰۲۴",
+        "ville verte",
+        "VILLE",
+        "reecrire cahier",
+        "espaces verts",
+    ],
+)
 def test_a_project_is_found_however_its_words_are_typed(indexed, query):
     assert "المدينة الخضراء" in found(query).get("project", set())
 
@@ -111,10 +140,15 @@ def test_the_index_follows_saves_and_deletes(indexed):
 
 def test_only_published_contributions_and_public_petitions_are_found(indexed):
     consultation_round = RoundFactory(programme=indexed, slug="ideas")
-    published = ContributionFactory(round=consultation_round, text="غرس أشجار الزيتون في حديقة الحي",
-                                    display_name="خديجة البوعزاوي", email="khadija@example.ma")
-    pending = ContributionFactory(round=consultation_round, text="غرس أشجار النخيل قرب المدرسة",
-                                  status=Moderated.Status.PENDING)
+    published = ContributionFactory(
+        round=consultation_round,
+        text="غرس أشجار الزيتون في حديقة الحي",
+        display_name="خديجة البوعزاوي",
+        email="khadija@example.ma",
+    )
+    pending = ContributionFactory(
+        round=consultation_round, text="غرس أشجار النخيل قرب المدرسة", status=Moderated.Status.PENDING
+    )
     PetitionFactory(title="إنارة شارع الزيتون بالإنارة العمومية")
     PetitionFactory(title="إنارة شارع النخيل بالإنارة العمومية", status=Moderated.Status.PENDING)
     results = found("غرس اشجار")
@@ -150,10 +184,13 @@ def test_rebuild_indexes_what_signals_missed(indexed):
     assert "المدينة الخضراء" in found("المدينة")["project"]
 
 
-@pytest.mark.parametrize(("language", "direction", "query", "marked"), [
-    ("ar", "rtl", "المدينه", "ال<mark>مدينة</mark> الخضراء"),
-    ("fr", "ltr", "ville", "La <mark>ville</mark> verte"),
-])
+@pytest.mark.parametrize(
+    ("language", "direction", "query", "marked"),
+    [
+        ("ar", "rtl", "المدينه", "ال<mark>مدينة</mark> الخضراء"),
+        ("fr", "ltr", "ville", "La <mark>ville</mark> verte"),
+    ],
+)
 def test_the_search_page_groups_results_and_marks_the_words(client, indexed, language, direction, query, marked):
     html = client.get(url(language, q=query)).content.decode()
     assert f'<html lang="{language}" dir="{direction}">' in html
@@ -187,8 +224,9 @@ def test_the_search_costs_the_same_queries_whatever_the_data(client, indexed):
     project = Project.objects.get(slug="project-1")
     for number in range(100, 160):
         ActivityFactory(project=project, number=number, text_ar=f"نشاط المدينة {number}", text_fr="Activité")
-        ProjectFactory(programme=indexed, axis=project.axis, number=number, slug=f"city-{number}",
-                       title_ar=f"المدينة {number}")
+        ProjectFactory(
+            programme=indexed, axis=project.axis, number=number, slug=f"city-{number}", title_ar=f"المدينة {number}"
+        )
     with CaptureQueriesContext(connection) as large:
         client.get(url("ar", q="المدينه"))
         client.get(url("ar", q="المدينه", kind="activity"))

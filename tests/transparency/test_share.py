@@ -19,8 +19,9 @@ TITLE = "تشجيع المنتوج المحلي – منتوجات دارنا �
 
 
 def draw(layout, title=TITLE, language="ar") -> Image.Image:
-    png = share.image_draw(title=title, eyebrow="جماعة بني ملال", footer="برنامج انفتاح الجماعة",
-                           language=language, layout=layout)
+    png = share.image_draw(
+        title=title, eyebrow="جماعة بني ملال", footer="برنامج انفتاح الجماعة", language=language, layout=layout
+    )
     return Image.open(io.BytesIO(png)).convert("RGB")
 
 
@@ -105,12 +106,21 @@ def test_each_project_has_a_share_image_in_its_language(client, language):
     assert f'<meta property="og:url" content="http://testserver{page}">' in html
 
 
-@pytest.mark.parametrize("name", ["programme:home", "programme:project-list", "transparency:open-data",
-                                  "consultations:round-list", "petitions:petition-list", "budgets:year-list"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "programme:home",
+        "programme:project-list",
+        "transparency:open-data",
+        "consultations:round-list",
+        "petitions:petition-list",
+        "budgets:year-list",
+    ],
+)
 def test_every_page_has_open_graph_and_twitter_tags(client, name):
     programme_build()
     html = client.get(reverse(name)).content.decode()
-    head = html[:html.index("</head>")]
+    head = html[: html.index("</head>")]
     for tag in ("og:title", "og:description", "og:url", "og:image", "og:locale", "og:site_name"):
         assert re.search(rf'<meta property="{tag}" content="[^"]+">', head), tag
     assert '<meta name="twitter:card" content="summary_large_image">' in head

@@ -39,8 +39,10 @@ def transparency_head(context, image: str = ""):
     """
     request = context.get("request")
     language = get_language() or "ar"
-    feeds = [{"title": str(feed.title), "url": reverse("transparency:feed", kwargs={"slug": feed.slug})}
-             for feed in registry.feed_list()]
+    feeds = [
+        {"title": str(feed.title), "url": reverse("transparency:feed", kwargs={"slug": feed.slug})}
+        for feed in registry.feed_list()
+    ]
     data = {"feeds": feeds, "all_feed": reverse("transparency:feed", kwargs={"slug": ALL})}
     if request is None:
         return data
@@ -48,14 +50,16 @@ def transparency_head(context, image: str = ""):
     commune = context.get("commune")
     site_name = str(commune.name) if commune else ""
     title = plain(block_render(context, "title")) or site_name
-    data.update({
-        "og": True,
-        "site_name": site_name,
-        "title": title,
-        "description": html.unescape(match.group(1)) if match else "",
-        "url": request.build_absolute_uri(request.path),
-        "image": request.build_absolute_uri(image or reverse("transparency:site-share")),
-        "locale": OG_LOCALES.get(language, language),
-        "alternate_locales": [value for code, value in OG_LOCALES.items() if code != language],
-    })
+    data.update(
+        {
+            "og": True,
+            "site_name": site_name,
+            "title": title,
+            "description": html.unescape(match.group(1)) if match else "",
+            "url": request.build_absolute_uri(request.path),
+            "image": request.build_absolute_uri(image or reverse("transparency:site-share")),
+            "locale": OG_LOCALES.get(language, language),
+            "alternate_locales": [value for code, value in OG_LOCALES.items() if code != language],
+        }
+    )
     return data

@@ -16,8 +16,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--days", type=int, default=None,
-                            help="Retention in days (default: OPENMUN_PERSONAL_DATA_RETENTION_DAYS).")
+        parser.add_argument(
+            "--days", type=int, default=None, help="Retention in days (default: OPENMUN_PERSONAL_DATA_RETENTION_DAYS)."
+        )
 
     def handle(self, *args, days: int | None, **options):
         days = settings.OPENMUN_PERSONAL_DATA_RETENTION_DAYS if days is None else days

@@ -34,9 +34,11 @@ def postgres_command(program: str, *args: str) -> tuple[list[str], dict]:
 
 def record_counts() -> dict[str, int]:
     """Return the number of rows of every model, by label."""
-    return {model._meta.label: model._default_manager.count() for model in apps.get_models()
-            if model._meta.app_label not in ("contenttypes", "sessions", "axes")
-            and model._meta.label != "auth.Permission"}
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label not in ("contenttypes", "sessions", "axes") and model._meta.label != "auth.Permission"
+    }
 
 
 class Command(BaseCommand):
@@ -45,7 +47,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("folder", help="where to write the backup; created if missing, must be empty")
         parser.add_argument(
-            "--format", choices=["json", "native"], default="json",
+            "--format",
+            choices=["json", "native"],
+            default="json",
             help="json: portable between SQLite and PostgreSQL (dumpdata); native: pg_dump or SQLite's own copy",
         )
 
@@ -55,11 +59,18 @@ class Command(BaseCommand):
         if any(target.iterdir()):
             raise CommandError(f"{target} is not empty: back up into a new folder.")
         if format == "json":
-            call_command("dumpdata", natural_foreign=True, natural_primary=True, exclude=EXCLUDED,
-                         output=str(target / DATA_FILE), verbosity=0)
+            call_command(
+                "dumpdata",
+                natural_foreign=True,
+                natural_primary=True,
+                exclude=EXCLUDED,
+                output=str(target / DATA_FILE),
+                verbosity=0,
+            )
         elif connection.vendor == "postgresql":
-            command, environment = postgres_command("pg_dump", "--format=custom", "--no-owner",
-                                                    "--file", str(target / POSTGRES_FILE))
+            command, environment = postgres_command(
+                "pg_dump", "--format=custom", "--no-owner", "--file", str(target / POSTGRES_FILE)
+            )
             subprocess.run(command, env=environment, check=True)
         elif connection.vendor == "sqlite":
             # SQLite's online backup: a consistent copy even while the portal is writing.

@@ -39,8 +39,9 @@ class Command(BaseCommand):
         elif (source / POSTGRES_FILE).is_file():
             if connection.vendor != "postgresql":
                 raise CommandError("This is a PostgreSQL backup: restore it into PostgreSQL (DATABASE_URL).")
-            command, environment = postgres_command("pg_restore", "--clean", "--if-exists", "--no-owner",
-                                                    "--exit-on-error", str(source / POSTGRES_FILE))
+            command, environment = postgres_command(
+                "pg_restore", "--clean", "--if-exists", "--no-owner", "--exit-on-error", str(source / POSTGRES_FILE)
+            )
             connection.close()
             subprocess.run(command, env=environment, check=True)
         elif (source / SQLITE_FILE).is_file():

@@ -7,12 +7,15 @@ from petitions.services import council_sessions_generate
 
 
 class Command(BaseCommand):
-    help = ("Create the ordinary council sessions of --year (by default this year and the next) that do not "
-            "exist yet; existing sessions are left as staff edited them.")
+    help = (
+        "Create the ordinary council sessions of --year (by default this year and the next) that do not "
+        "exist yet; existing sessions are left as staff edited them."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, action="append", dest="years",
-                            help="Year to generate; repeat for several years.")
+        parser.add_argument(
+            "--year", type=int, action="append", dest="years", help="Year to generate; repeat for several years."
+        )
 
     def handle(self, *args, years: list[int] | None, **options):
         today = timezone.localdate()

@@ -7,9 +7,11 @@ from petitions.services import petition_data_purge
 
 
 class Command(BaseCommand):
-    help = (f"Erase the supporters of petitions closed more than OPENMUN_SUPPORTER_RETENTION_DAYS days ago "
-            f"(now {settings.OPENMUN_SUPPORTER_RETENTION_DAYS}), their agents' contact details, and unconfirmed "
-            f"supports whose link has expired. Run it daily.")
+    help = (
+        f"Erase the supporters of petitions closed more than OPENMUN_SUPPORTER_RETENTION_DAYS days ago "
+        f"(now {settings.OPENMUN_SUPPORTER_RETENTION_DAYS}), their agents' contact details, and unconfirmed "
+        f"supports whose link has expired. Run it daily."
+    )
 
     def handle(self, *args, **options):
         counts = petition_data_purge()

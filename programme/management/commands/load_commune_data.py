@@ -14,8 +14,12 @@ class Command(BaseCommand):
     help = "Load the commune's programme from fixtures/ into an empty database (does nothing otherwise)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--fixtures-dir", type=Path, default=settings.BASE_DIR / "fixtures",
-                            help="Folder holding the commune's fixtures (default: fixtures/).")
+        parser.add_argument(
+            "--fixtures-dir",
+            type=Path,
+            default=settings.BASE_DIR / "fixtures",
+            help="Folder holding the commune's fixtures (default: fixtures/).",
+        )
 
     def handle(self, *args, fixtures_dir: Path, **options):
         if Programme.objects.exists():
