@@ -8,7 +8,7 @@
 4. writes: petition supports and participatory-budget votes per second, with exact counts
    (bench/actions_bench.py and the scenarios in bench/actions/).
 The figures depend on the machine and on what else runs on it: the table starts with the date and the machine.
-No test asserts a time; the README records the figures of one run.
+No test asserts a time. The table is also written to docs/benchmarks.md, after a fixed introduction.
 """
 
 import datetime
@@ -24,6 +24,38 @@ import django
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench"
+PAGE = ROOT / "docs" / "benchmarks.md"
+# What docs/benchmarks.md says before the figures of the run; the figures follow it.
+INTRODUCTION = """# Benchmarks
+
+For developers and operators who want to know what a page, a PDF or a write costs. `make bench` writes this page
+(`bench/run.py`): edit the introduction there, not here.
+
+`make bench` runs four benchmarks on scratch SQLite databases in `var/bench/` and prints one table:
+
+1. **pages** (`bench/pages_bench.py`): the public pages, found by following links from the home page in each
+   language, one page per URL pattern. Each is rendered 15 times through the whole middleware stack with the page
+   cache off (what a first visitor costs), against a bare view that returns the same bytes through the same stack:
+   the ratio is the page's own work. Its queries are counted at 1× the data (the tests' factories) and at 100×.
+2. **load** (`bench/load_bench.py`): gunicorn with 2 workers and production settings, on loopback, loaded for
+   10 s with 8 keep-alive connections, on the French home page and a project page, page cache off ("uncached")
+   and on ("cached"). The load comes from `wrk` when it is installed, else from a small Python client; the cache
+   is Redis (database 9 on 127.0.0.1:6379, emptied first) when one answers there, else local memory.
+3. **PDF** (`bench/pdf_bench.py`): the programme's PDF in Arabic and French: a cold render (a fresh process), a
+   warm render, a download served from the cache, and the process's peak memory.
+4. **writes** (`bench/actions_bench.py`, scenarios in `bench/actions/`): 200 petition supports (submitted and
+   confirmed) and 200 participatory-budget votes (registered, confirmed, ballot cast) through the apps'
+   services, per second, and whether the portal counted exactly what was done.
+
+Reading a result: "25.4 ms vs 0.29 ms bare (×87)" is the page's median time, the bare view's and their ratio;
+"queries 8 at 1×, 8 at 100×" should not grow with the data. A load row gives requests per second, the median and
+99th-percentile latency, the requests sent and the errors. A writes row ends with "exact" when the portal counted
+what was done, "WRONG COUNT" otherwise.
+
+The times depend on the machine and on what else runs on it; no test asserts a time. The query counts and the
+exact counts do not depend on the machine. To measure again, run `make bench` on an otherwise idle machine: it
+runs for several minutes and keeps every core busy. `scripts/system-deps bench` installs `wrk`.
+"""
 PYTHON = sys.executable
 # Production settings but plain HTTP on loopback, local-memory cache unless a step sets REDIS_URL.
 BASE_ENV = {
@@ -81,6 +113,23 @@ def machine() -> str:
         f"{cpu}, {os.cpu_count()} CPUs{memory}; {platform.freedesktop_os_release().get('PRETTY_NAME', '')}; "
         f"Python {platform.python_version()}, Django {django.get_version()}, SQLite"
     )
+
+
+def table_lines(rows: list[tuple[str, str, str]]) -> list[str]:
+    """Return the rows as a Markdown table, its columns padded to the same width."""
+    header = ("benchmark", "subject", "result")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
+    return [
+        "| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) + " |"
+        for row in [header, tuple("-" * width for width in widths), *rows]
+    ]
+
+
+def page_write(path: Path, *, started: datetime.datetime, machine: str, rows: list[tuple[str, str, str]]) -> None:
+    """Write the benchmarks page: the fixed introduction, then the date, the machine and the table of the run."""
+    run = f"## The last run\n\n{started:%Y-%m-%d %H:%M}, {machine}.\n\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(INTRODUCTION + "\n" + run + "\n".join(table_lines(rows)) + "\n")
 
 
 def main() -> None:
@@ -164,13 +213,14 @@ def main() -> None:
                 )
             )
 
-    print(f"openmun benchmarks, {started:%Y-%m-%d %H:%M}, {machine()}")
-    widths = [max(len(row[i]) for row in [("benchmark", "subject", "result"), *rows]) for i in range(3)]
-    for row in [("benchmark", "subject", "result"), tuple("-" * w for w in widths), *rows]:
-        print("| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) + " |")
+    described = machine()
+    print(f"openmun benchmarks, {started:%Y-%m-%d %H:%M}, {described}")
+    print("\n".join(table_lines(rows)))
     (WORK / "results.json").write_text(
-        json.dumps({"date": started.isoformat(), "machine": machine(), "rows": rows}, indent=1, ensure_ascii=False)
+        json.dumps({"date": started.isoformat(), "machine": described, "rows": rows}, indent=1, ensure_ascii=False)
     )
+    page_write(PAGE, started=started, machine=described, rows=rows)
+    print(f"Written to {PAGE.relative_to(ROOT)}.")
     if shutil.which("wrk") is None:
         print("wrk is not installed: the load was generated by the Python client (scripts/system-deps bench).")
 
