@@ -2,6 +2,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.staticfiles import finders
 from django.core import signing
@@ -19,7 +20,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 from budgets import imports, models, services
 from budgets.forms import BudgetFileForm, PaperBallotForm
 from budgets.selectors import amount_sum
-from consultations.admin import ModeratedAdmin
+from moderation.admin import ModeratedAdmin
 
 IMPORT_SALT = "budgets.import.table"
 TEMPLATE = "budgets/budget-template.csv"
@@ -375,13 +376,17 @@ class ProposalAdmin(ModeratedAdmin, TabbedTranslationAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        review_fields = {"eligibility", "revised_cost", *(f"eligibility_reason_{code}" for code in ("ar", "fr"))}
+        review_fields = {
+            "eligibility",
+            "revised_cost",
+            *(f"eligibility_reason_{code}" for code, _name in settings.LANGUAGES),
+        }
         if review_fields & set(form.changed_data):
             services.proposal_review(
                 proposal=obj,
                 eligibility=obj.eligibility,
                 revised_cost=obj.revised_cost,
-                reasons={code: getattr(obj, f"eligibility_reason_{code}") or "" for code in ("ar", "fr")},
+                reasons={code: getattr(obj, f"eligibility_reason_{code}") or "" for code, _name in settings.LANGUAGES},
                 acting_user=request.user,
             )
         if {"progress_status", "progress"} & set(form.changed_data):

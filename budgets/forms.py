@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from budgets.imports import amount_parse
 from budgets.models import Proposal
-from consultations.forms import ConsentMixin
+from moderation.forms import ConsentMixin
 from openmun.antiabuse import HoneypotMixin
 from openmun.text import PlainTextField
 

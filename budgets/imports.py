@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from budgets.models import BudgetLine, BudgetYear
-from openmun.templatetags.openmun import group_digits
+from openmun.formatting import group_digits
 from openmun.text import fold
 
 COLUMNS = (

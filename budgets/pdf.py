@@ -1,7 +1,7 @@
-"""The citizen-budget booklet as a PDF: the programme's PDF machinery (programme.pdf), another document.
+"""The citizen-budget booklet as a PDF, printed like the programme (programme.pdf's header and settings).
 
-The booklet is rendered once per data version (budget lines, years and glossary move it, as programme data
-does: programme/signals.py), language and print settings of the day, and kept in the cache.
+The booklet is rendered once per PRINTED content version (budget years, lines and the glossary move it:
+budgets/apps.py), language and print settings of the day, and kept in the cache.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from budgets.selectors import year_detail_data
-from programme.pdf import PdfFile, cache_key, cached_render, document_render, etag_from
+from openmun.pdf import PdfFile, pdf_get
+from programme.pdf import cache_key, document_render
 
 
 def booklet_pdf_render(*, year: int, language: str) -> bytes:
@@ -35,6 +36,8 @@ def booklet_pdf_render(*, year: int, language: str) -> bytes:
 
 def booklet_pdf_get(*, year: int, language: str) -> PdfFile:
     """Return a year's booklet in the language, rendered at most once per data version, or raise Http404."""
-    key = cache_key(language=language, document=f"budget-booklet:{year}")
-    content = cached_render(key, lambda: booklet_pdf_render(year=year, language=language))
-    return PdfFile(content=content, etag=etag_from(key), filename=f"citizen-budget-{year}-{language}.pdf")
+    return pdf_get(
+        key=cache_key(language=language, document=f"budget-booklet:{year}"),
+        render=lambda: booklet_pdf_render(year=year, language=language),
+        filename=f"citizen-budget-{year}-{language}.pdf",
+    )

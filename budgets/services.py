@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
-from django.db import IntegrityError, models, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -23,31 +20,16 @@ from django.utils.translation import ngettext
 
 from budgets.imports import ParsedLine
 from budgets.models import Ballot, BallotChoice, BudgetLine, BudgetYear, Cycle, Proposal, Voter
-
-# The moderation pipeline is the consultations app's: the same first status and duplicate check for every
-# piece of citizen input.
-from consultations.services import duplicate_refuse, moderation_initial_status
-from openmun import antiabuse
+from moderation.services import duplicate_refuse, moderation_initial_status
+from openmun import antiabuse, cache
+from openmun.actions import audit_log, permission_require
+from openmun.formatting import group_digits
+from openmun.mail import mail_after_commit
 from openmun.signals import objects_bulk_saved
-from openmun.templatetags.openmun import group_digits
 from openmun.text import normalise
-from programme.cache import data_version_bump
-
-logger = logging.getLogger(__name__)
+from openmun.tokens import token_make, token_read
 
 VOTER_TOKEN_SALT = "budgets.voter.confirm"
-
-
-def _require(user: AbstractBaseUser, codename: str) -> None:
-    if not user.has_perm(f"budgets.{codename}"):
-        raise PermissionDenied(codename)
-
-
-def _log(user: AbstractBaseUser, obj: models.Model, message: str) -> None:
-    # The admin's history: who decided what, and when.
-    LogEntry.objects.log_actions(
-        user_id=user.pk, queryset=[obj], action_flag=CHANGE, change_message=message, single_object=True
-    )
 
 
 # Citizen budget
@@ -55,7 +37,7 @@ def _log(user: AbstractBaseUser, obj: models.Model, message: str) -> None:
 
 def budget_year_import(*, budget_year: BudgetYear, lines: Iterable[ParsedLine], acting_user: AbstractBaseUser) -> int:
     """Replace a year's lines with the lines of an imported file, all or none; return how many were saved."""
-    _require(acting_user, "change_budgetyear")
+    permission_require(acting_user, "budgets.change_budgetyear")
     new_lines = []
     for position, parsed in enumerate(lines, start=1):
         line = BudgetLine(
@@ -80,11 +62,10 @@ def budget_year_import(*, budget_year: BudgetYear, lines: Iterable[ParsedLine], 
         budget_year.lines.all().delete()
         # The unique and check constraints hold here too: a violation rolls the whole import back.
         BudgetLine.objects.bulk_create(new_lines)
-        # bulk_create sends no post_save: move the data version that the printed booklet is cached under, and
-        # let what derives from the lines (the page cache, the search index) rebuild them.
-        transaction.on_commit(data_version_bump)
+        # bulk_create sends no post_save: what derives from the lines (the page and PDF caches, the search
+        # index) is rebuilt from them once they are committed.
         transaction.on_commit(lambda: objects_bulk_saved.send(sender=BudgetLine, pks=[line.pk for line in new_lines]))
-        _log(
+        audit_log(
             acting_user,
             budget_year,
             ngettext("Imported %(count)d budget line.", "Imported %(count)d budget lines.", len(new_lines))
@@ -173,7 +154,7 @@ def proposal_review(
     acting_user: AbstractBaseUser,
 ) -> Proposal:
     """Record the technical review of a proposal: eligible or not, with the reason, and the revised cost."""
-    _require(acting_user, "review_proposal")
+    permission_require(acting_user, "budgets.review_proposal")
     with transaction.atomic():
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         cycle = Cycle.objects.prefetch_related("phases").get(pk=proposal.cycle_id)
@@ -187,7 +168,7 @@ def proposal_review(
         proposal.reviewed_by = acting_user if reviewed else None
         proposal.full_clean()
         proposal.save()
-        _log(
+        audit_log(
             acting_user,
             proposal,
             _("Technical review: %(eligibility)s.") % {"eligibility": proposal.get_eligibility_display()},
@@ -206,17 +187,12 @@ def email_fingerprint(email: str) -> str:
 
 def voter_token_make(voter: Voter) -> str:
     """Return the signed, time-limited token of the link that lets a voter vote."""
-    return signing.TimestampSigner(salt=VOTER_TOKEN_SALT).sign(str(voter.pk))
+    return token_make(salt=VOTER_TOKEN_SALT, pk=voter.pk)
 
 
 def voter_token_read(token: str) -> int:
     """Return the voter id a token names; raise signing.SignatureExpired or signing.BadSignature."""
-    max_age = settings.OPENMUN_VOTE_CONFIRMATION_HOURS * 3600
-    value = signing.TimestampSigner(salt=VOTER_TOKEN_SALT).unsign(token, max_age=max_age)
-    try:
-        return int(value)
-    except ValueError:
-        raise signing.BadSignature("Not a voter id.") from None
+    return token_read(salt=VOTER_TOKEN_SALT, token=token, max_age_hours=settings.OPENMUN_VOTE_CONFIRMATION_HOURS)
 
 
 def voter_register(*, cycle: Cycle, email: str, site_url: str) -> Voter:
@@ -248,15 +224,7 @@ def _voter_link_send(voter: Voter, *, cycle: Cycle, email: str, site_url: str) -
     context = {"cycle": cycle, "confirm_url": site_url + path, "hours": settings.OPENMUN_VOTE_CONFIRMATION_HOURS}
     body = render_to_string("budgets/email/voter_confirm.txt", context)
     subject = _("Your link to vote: %(title)s") % {"title": cycle.title}
-
-    def send() -> None:
-        try:
-            send_mail(subject, body, None, [email])
-        except Exception:
-            # Never the address: it is personal data, and logs travel further than the database.
-            logger.exception("Could not send the voting link of voter %s.", voter.pk)
-
-    transaction.on_commit(send)
+    mail_after_commit(subject=subject, body=body, to=email, what=f"the voting link of voter {voter.pk}")
 
 
 def voter_confirm(*, cycle: Cycle, token: str) -> Voter:
@@ -272,6 +240,7 @@ def voter_confirm(*, cycle: Cycle, token: str) -> Voter:
         raise ValidationError(_("This link is incomplete or wrong."), code="invalid")
     if not cycle.accepts_votes:
         raise ValidationError(_("The vote is not open at the moment."), code="vote_closed")
+    # Private: no page shows who confirmed, so the caches need not know (openmun/cache.py).
     Voter.objects.filter(pk=voter.pk, confirmed_at__isnull=True).update(confirmed_at=timezone.now())
     voter.refresh_from_db(fields=["confirmed_at"])
     return voter
@@ -304,6 +273,8 @@ def _choices_check(cycle: Cycle, proposals: list[Proposal]) -> list[Proposal]:
 def _choices_replace(ballot: Ballot, proposals: list[Proposal]) -> None:
     ballot.choices.all().delete()
     BallotChoice.objects.bulk_create([BallotChoice(ballot=ballot, proposal=proposal) for proposal in proposals])
+    # bulk_create sends no post_save: the results that count the choices must be rendered again.
+    cache.model_changed(BallotChoice)
 
 
 def ballot_cast(*, voter: Voter, proposals: list[Proposal]) -> Ballot:
@@ -340,7 +311,7 @@ def ballot_record_paper(
     *, cycle: Cycle, reference: str, proposals: list[Proposal], acting_user: AbstractBaseUser
 ) -> Ballot:
     """Enter a paper ballot on the voter's behalf, from the vote's start until the results are published."""
-    _require(acting_user, "add_ballot")
+    permission_require(acting_user, "budgets.add_ballot")
     reference = normalise(reference, multiline=False)
     if not reference:
         raise ValidationError(
@@ -376,5 +347,5 @@ def ballot_record_paper(
         ballot.full_clean()
         ballot.save()
         _choices_replace(ballot, chosen)
-        _log(acting_user, ballot, _("Paper ballot entered."))
+        audit_log(acting_user, ballot, _("Paper ballot entered."))
     return ballot

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, Prefetch, Q, Sum
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from budgets.models import BudgetLine, BudgetYear, Cycle, Phase, Proposal
+from openmun.links import translated_urls
 from transparency.opendata import admin_log_updated, translated
 from transparency.registry import (
     CalendarEvent,
@@ -32,14 +33,6 @@ from transparency.registry import (
     register_search,
     register_sitemap,
 )
-
-
-def _translated_url(obj) -> dict[str, str]:
-    urls = {}
-    for code in ("ar", "fr"):
-        with translation.override(code):
-            urls[code] = obj.get_absolute_url()
-    return urls
 
 
 def public_lines():
@@ -124,7 +117,7 @@ def year_rows(years) -> list[dict]:
             "line_count": y.line_count,
             "introduction": translated(y, "introduction"),
             "notes": translated(y, "notes"),
-            "url": _translated_url(y),
+            "url": translated_urls(y),
         }
         for y in years
     ]
@@ -276,7 +269,7 @@ def cycle_rows(cycles) -> list[dict]:
             "phases": [{"kind": p.kind, "starts_on": p.starts_on, "ends_on": p.ends_on} for p in c.phases.all()],
             "published_proposals": c.proposal_count,
             "eligible_proposals": c.eligible_count,
-            "url": _translated_url(c),
+            "url": translated_urls(c),
         }
         for c in cycles
     ]

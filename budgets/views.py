@@ -16,14 +16,11 @@ from budgets import pdf, selectors, services
 from budgets.forms import BallotForm, ProposalForm, VoterForm
 from budgets.models import Cycle, Voter
 from openmun.antiabuse import rate_limit
-from programme.pdf import pdf_response
+from openmun.links import crumb, site_url
+from openmun.pdf import pdf_response
 
 # Citizens' contact details stay out of error reports.
 PERSONAL_FIELDS = ("display_name", "email")
-
-
-def crumb(label: str, url: str = "") -> dict:
-    return {"label": label, "url": url}
 
 
 def budget_crumbs(*more: dict) -> list[dict]:
@@ -36,11 +33,6 @@ def cycle_crumbs(cycle: Cycle, *more: dict) -> list[dict]:
         crumb(cycle.title, cycle.get_absolute_url() if more else ""),
         *more,
     ]
-
-
-def site_url(request) -> str:
-    """Return the scheme and host the visitor used, for the links sent by e-mail."""
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 def voter_session_key(cycle: Cycle) -> str:

@@ -1,13 +1,10 @@
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
-from django.template.response import TemplateResponse
-from django.utils.translation import get_language_bidi, ngettext
+from django.conf import settings
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
 from consultations import exports, models, services
-from consultations.forms import HideReasonForm
+from moderation.admin import ModeratedAdmin
 
 
 class MeetingInline(TranslationStackedInline):
@@ -39,72 +36,6 @@ class RoundAdmin(TabbedTranslationAdmin):
         return obj.status.label
 
 
-class ModeratedAdmin(admin.ModelAdmin):
-    """Moderation in bulk, through the same services as the moderation queue, and the staff exports."""
-
-    actions = ["publish_selected", "hide_selected", "export_csv", "export_xlsx"]
-    moderation_fields = ("status", "moderation_reason", "moderated_at", "moderated_by", "report_count")
-    export_name = ""
-
-    def has_moderate_permission(self, request) -> bool:
-        opts = self.model._meta
-        return request.user.has_perm(f"{opts.app_label}.moderate_{opts.model_name}")
-
-    def _moderate(self, request, queryset, decision: str, reason: str = "") -> None:
-        try:
-            count = services.items_moderate(
-                items=list(queryset), decision=decision, reason=reason, acting_user=request.user
-            )
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                ngettext("%(count)d item moderated.", "%(count)d items moderated.", count) % {"count": count},
-                messages.SUCCESS,
-            )
-
-    @admin.action(description=_("Publish the selected items"), permissions=["moderate"])
-    def publish_selected(self, request, queryset):
-        self._moderate(request, queryset, models.Moderated.Status.PUBLISHED)
-
-    @admin.action(description=_("Hide the selected items (asks for a reason)"), permissions=["moderate"])
-    def hide_selected(self, request, queryset):
-        form = HideReasonForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            self._moderate(request, queryset, models.Moderated.Status.HIDDEN, form.cleaned_data["reason"])
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Hide the selected items"),
-            "opts": self.model._meta,
-            "queryset": queryset,
-            "form": form,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/consultations/hide_reason.html", context)
-
-    @admin.action(description=_("Export the selected items as CSV"), permissions=["view"])
-    def export_csv(self, request, queryset):
-        return exports.csv_response(
-            filename=self.export_name,
-            columns=self.export_columns(),
-            objects=exports.export_queryset(self.model)(queryset),
-        )
-
-    @admin.action(description=_("Export the selected items as XLSX"), permissions=["view"])
-    def export_xlsx(self, request, queryset):
-        return exports.xlsx_response(
-            filename=self.export_name,
-            columns=self.export_columns(),
-            objects=exports.export_queryset(self.model)(queryset),
-            right_to_left=get_language_bidi(),
-        )
-
-    def export_columns(self) -> list[exports.Column]:
-        raise NotImplementedError
-
-
 @admin.register(models.Contribution)
 class ContributionAdmin(ModeratedAdmin, TabbedTranslationAdmin):
     list_display = ("__str__", "round", "channel", "status", "report_count", "outcome", "created_at")
@@ -114,6 +45,7 @@ class ContributionAdmin(ModeratedAdmin, TabbedTranslationAdmin):
     date_hierarchy = "created_at"
     autocomplete_fields = ("merged_into",)
     export_name = "contributions"
+    actions = [*ModeratedAdmin.actions, "export_csv", "export_xlsx"]
     input_fields = ("round", "channel", "created_at", "title", "text", "axis", "project")
     contact_fieldset = (_("Contact details (never published)"), {"fields": ("display_name", "email")})
     # Adding is how staff type in a contribution received on paper, at a meeting or by another channel.
@@ -163,12 +95,15 @@ class ContributionAdmin(ModeratedAdmin, TabbedTranslationAdmin):
             outcome=obj.outcome,
             outcome_project=obj.outcome_project,
             merged_into=obj.merged_into,
-            answers={code: getattr(obj, f"answer_{code}") or "" for code in ("ar", "fr")},
+            answers={code: getattr(obj, f"answer_{code}") or "" for code, _name in settings.LANGUAGES},
             acting_user=request.user,
         )
 
     def export_columns(self):
         return exports.contribution_columns()
+
+    def export_queryset(self, queryset):
+        return exports.contribution_export_queryset(queryset)
 
 
 @admin.register(models.Comment)
@@ -179,6 +114,7 @@ class CommentAdmin(ModeratedAdmin):
     list_select_related = ("project",)
     date_hierarchy = "created_at"
     export_name = "comments"
+    actions = [*ModeratedAdmin.actions, "export_csv", "export_xlsx"]
     fieldsets = (
         (None, {"fields": ("project", "parent", "text", "is_official", "author", "created_at")}),
         (_("Contact details (never published)"), {"fields": ("display_name", "email")}),
@@ -202,3 +138,6 @@ class CommentAdmin(ModeratedAdmin):
 
     def export_columns(self):
         return exports.comment_columns()
+
+    def export_queryset(self, queryset):
+        return exports.comment_export_queryset(queryset)

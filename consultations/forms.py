@@ -3,30 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from consultations.models import Comment, Contribution, Moderated, Round
+from consultations.models import Comment, Contribution, Round
+from moderation.forms import ConsentMixin, text_direction_set
+from moderation.models import Moderated
 from openmun.antiabuse import HoneypotMixin
 from openmun.text import PlainTextField
 from programme.models import Axis, Project
-
-
-def text_direction_set(form: forms.BaseForm) -> None:
-    """Let text fields follow what is typed (Arabic or French) and keep e-mail addresses left to right."""
-    for name, field in form.fields.items():
-        if name == "email":
-            field.widget.attrs.update({"dir": "ltr", "autocomplete": "email"})
-        elif isinstance(field, PlainTextField):
-            field.widget.attrs["dir"] = "auto"
-
-
-class ConsentMixin:
-    """Ask for consent to the personal-data notice shown above the button (law 09-08)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["consent"] = forms.BooleanField(
-            label=_("I have read the notice on personal data above and I agree."),
-            error_messages={"required": _("Tick this box to send your text.")},
-        )
 
 
 class ContributionForm(ConsentMixin, HoneypotMixin, forms.ModelForm):
@@ -121,11 +103,3 @@ class ModerationForm(forms.Form):
                 "reason", forms.ValidationError(_("Give the reason for hiding them."), code="reason_required")
             )
         return cleaned_data
-
-
-class HideReasonForm(forms.Form):
-    """The reason asked by the admin's "hide" action."""
-
-    reason = PlainTextField(
-        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("Seen by staff only.")
-    )

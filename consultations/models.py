@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from moderation.models import ContactDetails, Moderated, ModeratedQuerySet
 from openmun.text import validate_plain_text
 from programme.models import Axis, Programme, Project
 
@@ -179,94 +180,6 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return self.title or str(self.date)
-
-
-class ModeratedQuerySet(models.QuerySet):
-    def published(self) -> ModeratedQuerySet:
-        """Return the items the public may see."""
-        return self.filter(status=Moderated.Status.PUBLISHED)
-
-    def for_review(self) -> ModeratedQuerySet:
-        """Return the items awaiting a moderator: new ones and published ones reported since their review."""
-        return self.filter(
-            Q(status=Moderated.Status.PENDING) | Q(status=Moderated.Status.PUBLISHED, report_count__gt=0)
-        )
-
-
-class Moderated(models.Model):
-    """What every piece of citizen input shares: one moderation pipeline, the same for all apps."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("awaiting review")
-        PUBLISHED = "published", _("published")
-        HIDDEN = "hidden", _("hidden")
-
-    status = models.CharField(
-        _("moderation status"),
-        max_length=20,
-        choices=Status.choices,
-        default=Status.PENDING,
-        db_index=True,
-    )
-    moderation_reason = models.TextField(
-        _("reason for the decision"),
-        blank=True,
-        validators=[MaxLengthValidator(500)],
-        help_text=_("Required to hide an item. Seen by staff only."),
-    )
-    moderated_at = models.DateTimeField(_("moderated on"), null=True, blank=True)
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("moderated by"),
-    )
-    report_count = models.PositiveIntegerField(
-        _("reports since the last review"),
-        default=0,
-        help_text=_("Reports from visitors; a moderation decision sets it back to zero."),
-    )
-    created_at = models.DateTimeField(_("submitted on"), default=timezone.now, db_index=True)
-    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True, editable=False, db_index=True)
-
-    class Meta:
-        abstract = True
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["pending", "published", "hidden"]),
-                name="%(app_label)s_%(class)s_status_valid",
-            ),
-        ]
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
-
-    @property
-    def submitted_on(self) -> datetime.date:
-        return timezone.localdate(self.created_at)
-
-
-class ContactDetails(models.Model):
-    """The personal data a citizen may leave: a public name and a private e-mail address (law 09-08)."""
-
-    display_name = models.CharField(
-        _("name to display"),
-        max_length=80,
-        blank=True,
-        validators=[validate_plain_text],
-        help_text=_("Shown with your text. Leave empty to appear as “a citizen”."),
-    )
-    email = models.EmailField(
-        _("e-mail address"),
-        blank=True,
-        help_text=_("Never published. The commune uses it only to contact you about what you wrote."),
-    )
-
-    class Meta:
-        abstract = True
 
 
 class Contribution(ContactDetails, Moderated):

@@ -9,13 +9,13 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, CharField, Count, F, IntegerField, Q, QuerySet, TextField, Value
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from consultations.models import Comment, Contribution, Moderated, Round
+from consultations.models import Comment, Contribution, Round
+from moderation.models import Moderated
 from programme.models import Project
 from programme.selectors import programme_get
 
@@ -175,96 +175,42 @@ class ShapingContribution:
 def project_participation_data(project: Project) -> dict:
     """Return a project's published comments with their official replies, and the contributions taken into it.
 
-    Both come from one query (a UNION of the two tables), because the project page stays within eight
-    queries whatever the data. Only public columns are selected.
+    Two queries, whatever the data; only public columns are read.
     """
-    language = get_language() or "ar"
-    other = "fr" if language == "ar" else "ar"
-    empty = Value("", output_field=CharField())
-    comments = Comment.objects.public_thread(project).annotate(
-        u_kind=Value("comment", output_field=CharField()),
-        u_pk=F("pk"),
-        u_parent=F("parent_id"),
-        u_title=empty,
-        u_text=F("text"),
-        u_name=F("display_name"),
-        u_created=F("created_at"),
-        u_official=F("is_official"),
-        u_round_slug=empty,
-        u_round_title=empty,
-        u_round_title_other=empty,
-        u_answer=Value("", output_field=TextField()),
-        u_answer_other=Value("", output_field=TextField()),
-    )
-    contributions = (
-        Contribution.objects.published()
-        .filter(
-            outcome=Contribution.Outcome.TAKEN,
-            outcome_project=project,
-        )
-        .annotate(
-            u_kind=Value("contribution", output_field=CharField()),
-            u_pk=F("pk"),
-            u_parent=Value(None, output_field=IntegerField()),
-            u_title=F("title"),
-            u_text=F("text"),
-            u_name=F("display_name"),
-            u_created=F("created_at"),
-            u_official=Value(False, output_field=BooleanField()),
-            u_round_slug=F("round__slug"),
-            u_round_title=F(f"round__title_{language}"),
-            u_round_title_other=F(f"round__title_{other}"),
-            u_answer=F(f"answer_{language}"),
-            u_answer_other=F(f"answer_{other}"),
-        )
-    )
-    columns = [
-        "u_kind",
-        "u_pk",
-        "u_parent",
-        "u_title",
-        "u_text",
-        "u_name",
-        "u_created",
-        "u_official",
-        "u_round_slug",
-        "u_round_title",
-        "u_round_title_other",
-        "u_answer",
-        "u_answer_other",
-    ]
-    rows = (
-        comments.order_by()
-        .values_list(*columns)
-        # rewrite(False): modeltranslation would otherwise reorder the columns, and a UNION pairs them by position.
-        .union(contributions.rewrite(False).order_by().values_list(*columns), all=True)
-        .order_by("u_created", "u_pk")
-    )
     threads: dict[int, PublicComment] = {}
     replies: list[tuple[int, PublicComment]] = []
-    shaping: list[ShapingContribution] = []
-    for kind, pk, parent, title, body, name, created, official, slug, r_title, r_other, answer, a_other in rows:
-        if kind == "contribution":
-            shaping.append(
-                ShapingContribution(
-                    pk=pk,
-                    title=title,
-                    text=body,
-                    display_name=name,
-                    created_at=created,
-                    round_title=r_title or r_other,
-                    round_slug=slug,
-                    answer=answer or a_other or "",
-                )
-            )
-        elif parent is None:
-            threads[pk] = PublicComment(pk=pk, text=body, display_name=name, created_at=created)
+    comments = Comment.objects.public_thread(project).values_list(
+        "pk", "parent_id", "text", "display_name", "created_at", "is_official"
+    )
+    for pk, parent, text, name, created, official in comments:
+        if parent is None:
+            threads[pk] = PublicComment(pk=pk, text=text, display_name=name, created_at=created)
         elif official:
-            replies.append((parent, PublicComment(pk=pk, text=body, display_name="", created_at=created)))
+            replies.append((parent, PublicComment(pk=pk, text=text, display_name="", created_at=created)))
     for parent, reply in replies:
         # A reply to a comment that is no longer published goes with it.
         if parent in threads:
             threads[parent].replies.append(reply)
+    contributions = (
+        Contribution.objects.published()
+        .filter(outcome=Contribution.Outcome.TAKEN, outcome_project=project)
+        .select_related("round")
+        .defer("email")
+        .order_by("created_at", "pk")
+    )
+    shaping = [
+        ShapingContribution(
+            pk=contribution.pk,
+            title=contribution.title,
+            text=contribution.text,
+            display_name=contribution.display_name,
+            created_at=contribution.created_at,
+            round_title=contribution.round.title,
+            round_slug=contribution.round.slug,
+            answer=contribution.answer or "",
+        )
+        for contribution in contributions
+    ]
     return {"comments": list(threads.values()), "shaping_contributions": shaping}
 
 

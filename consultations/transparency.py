@@ -11,12 +11,14 @@ import datetime
 
 from django.db.models import Count, Max, Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from consultations.models import Contribution, Meeting, Moderated, Round
+from consultations.models import Contribution, Meeting, Round
 from consultations.selectors import RESULTS_PAGE_SIZE
+from moderation.models import Moderated
+from openmun.links import translated_urls
 from transparency.opendata import translated
 from transparency.registry import (
     CalendarEvent,
@@ -36,14 +38,6 @@ from transparency.registry import (
 )
 
 PUBLISHED = Moderated.Status.PUBLISHED
-
-
-def _translated_url(obj) -> dict[str, str]:
-    urls = {}
-    for code in ("ar", "fr"):
-        with translation.override(code):
-            urls[code] = obj.get_absolute_url()
-    return urls
 
 
 # Search
@@ -123,7 +117,7 @@ def round_rows(rounds) -> list[dict]:
                 }
                 for meeting in r.meetings.all()
             ],
-            "url": _translated_url(r),
+            "url": translated_urls(r),
         }
         for r in rounds
     ]

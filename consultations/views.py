@@ -1,9 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,17 +11,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from consultations import selectors, services
 from consultations.forms import CommentForm, ContributionForm, ModerationForm, ReplyForm
-from consultations.models import Comment, Contribution, Moderated
-from openmun.antiabuse import client_key, rate_limit
+from consultations.models import Comment, Contribution
+from moderation import services as moderation_services
+from moderation.views import item_report
+from openmun.antiabuse import rate_limit
+from openmun.links import crumb
 from programme import selectors as programme_selectors
+from programme import views as programme_views
 
 # Citizens' contact details stay out of error reports.
 PERSONAL_FIELDS = ("display_name", "email")
-REPORT_MEMORY = 24 * 3600
-
-
-def crumb(label: str, url: str = "") -> dict:
-    return {"label": label, "url": url}
 
 
 def round_crumbs(consultation_round, *more: dict) -> list[dict]:
@@ -105,8 +102,7 @@ def contribution_thanks(request, slug: str):
 @sensitive_post_parameters(*PERSONAL_FIELDS)
 @rate_limit("comment")
 def comment_create(request, slug: str):
-    context = programme_selectors.project_detail_data(slug)
-    project = context["project"]
+    project = programme_selectors.project_get(slug)
     form = CommentForm(request.POST)
     if form.is_robot():
         return redirect(project.get_absolute_url() + "#comments")
@@ -127,21 +123,12 @@ def comment_create(request, slug: str):
                 messages.success(request, _("Thank you. Your comment will appear once a moderator has read it."))
             return redirect(project.get_absolute_url() + "#comments")
     # Show the project page again with the errors and what the person typed.
-    context["comment_form"] = form
-    context["breadcrumbs"] = [crumb(_("Projects"), reverse("programme:project-list")), crumb(project.title)]
-    return render(request, "programme/project_detail.html", context)
+    return programme_views.project_page(request, slug, section_overrides={"participation": {"comment_form": form}})
 
 
-def item_report(request, item: Moderated, back_to: str):
-    # One report per visitor and item: reporting again changes nothing.
-    key = f"openmun:report:{client_key(request)}:{item._meta.label_lower}:{item.pk}"
-    if cache.add(key, 1, timeout=REPORT_MEMORY):
-        try:
-            services.item_report(item=item)
-        except ValidationError:
-            raise Http404("Nothing to report.") from None
-    messages.success(request, _("Thank you. A moderator will review it."))
-    return redirect(back_to)
+def project_section_context(project) -> dict:
+    """Return what the project page's participation section shows: comments, shaping contributions, a form."""
+    return {**selectors.project_participation_data(project), "comment_form": CommentForm()}
 
 
 @require_POST
@@ -201,7 +188,7 @@ def moderation_queue(request):
     if request.method == "POST" and form.is_valid():
         items = [*form.cleaned_data["contributions"], *form.cleaned_data["comments"]]
         try:
-            count = services.items_moderate(
+            count = moderation_services.items_moderate(
                 items=items,
                 decision=form.cleaned_data["decision"],
                 reason=form.cleaned_data["reason"],

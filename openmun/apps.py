@@ -3,8 +3,24 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OpenmunConfig(AppConfig):
+    # Chosen over PortalAppConfig below, which is the base of the feature apps' configs.
+    default = True
     name = "openmun"
     verbose_name = _("openmun")
 
     def ready(self) -> None:
         from openmun import signals  # noqa: F401
+
+
+class PortalAppConfig(AppConfig):
+    """An app whose data the portal publishes: each feature app's AppConfig declares itself with this base.
+
+    - Any change to one of its models moves the content version that every cached page is keyed under
+      (openmun/cache.py); apps that are not declared (Django's own, the search index) move nothing.
+    - printed_models names the models whose change also moves the version the PDFs are cached under.
+    - fixtures names the files of fixtures/ that hold the commune's data for this app (load_commune_data).
+    """
+
+    default_auto_field = "django.db.models.BigAutoField"
+    printed_models: frozenset[str] = frozenset()
+    fixtures: tuple[str, ...] = ()

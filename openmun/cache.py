@@ -1,64 +1,40 @@
 """Content versions: cache keys that move whenever the portal's data changes, so nothing cached goes stale.
 
-One mechanism for the whole portal (openmun/signals.py moves the versions):
-- CONTENT moves on any change to any model of the portal's own apps (programme, consultations, petitions,
-  budgets and any app added to the repository); the page cache (openmun/middleware.py)
-  keys every page under it, so a change shows on the next request;
-- PRINTED moves only when what printed documents show changes (PRINTED_MODELS); the PDFs are keyed under it,
-  so a vote or a petition support does not throw away a render that took seconds.
+The one way the caches learn of a change is model_changed(model):
+- the receivers of openmun/signals.py call it for every save, delete and many-to-many change, and for the
+  bulk writes that services announce with objects_bulk_saved, whoever made them (admin, services, fixtures);
+- a service that writes with QuerySet.update() calls it itself, right after the write.
+Nothing else moves the versions (restore, which replaces the whole database, aside).
+
+Two versions:
+- CONTENT moves on any change to a model of an app declared as the portal's (openmun.apps.PortalAppConfig); the
+  page cache (openmun/pagecache.py) keys every page under it, so a change shows on the next request;
+- PRINTED moves only when what printed documents show changes (each app's printed_models); the PDFs are keyed
+  under it, so a vote or a petition support does not throw away a render that took seconds.
 
 The versions live in the default cache, shared by every worker and server when it is Redis.
 """
 
-import functools
 import uuid
-from pathlib import Path
 
 import redis.exceptions
 from django.apps import apps
-from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
 from django_redis.exceptions import ConnectionInterrupted
+
+from openmun.apps import PortalAppConfig
 
 # What a cache that is down raises (django-redis wraps redis's own errors in ConnectionInterrupted).
 CACHE_ERRORS = (ConnectionInterrupted, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 CONTENT = "content"
 PRINTED = "printed"
-# What printed documents show, per app. Not ballots, proposals or supports: a vote must not re-render PDFs.
-PRINTED_MODELS = {
-    "programme": frozenset(
-        {
-            "commune",
-            "programme",
-            "objective",
-            "principle",
-            "methodstep",
-            "milestone",
-            "committeemember",
-            "committeemeeting",
-            "axis",
-            "partner",
-            "project",
-            "activity",
-            "projectupdate",
-            "printsettings",
-        }
-    ),
-    "budgets": frozenset({"budgetyear", "budgetline", "glossaryterm"}),
-}
 
 
-@functools.cache
 def portal_apps() -> frozenset[str]:
-    """Return the labels of the portal's own apps (those in the repository, not installed packages)."""
-    base = Path(settings.BASE_DIR).resolve()
-    return frozenset(
-        config.label
-        for config in apps.get_app_configs()
-        if Path(config.path).resolve().is_relative_to(base) and ".venv" not in Path(config.path).parts
-    )
+    """Return the labels of the apps whose data the portal publishes (declared by their AppConfig)."""
+    return frozenset(config.label for config in apps.get_app_configs() if isinstance(config, PortalAppConfig))
 
 
 def version_key(scope: str) -> str:
@@ -80,22 +56,30 @@ def versions_bump(*scopes: str) -> None:
     cache.set_many({version_key(scope): uuid.uuid4().hex for scope in scopes}, timeout=None)
 
 
-def scopes_for(app_label: str, model_name: str) -> tuple[str, ...]:
-    """Return the versions that a change to the model moves."""
-    if app_label not in portal_apps():
+def scopes_for(model: type[models.Model]) -> tuple[str, ...]:
+    """Return the versions that a change to the model moves: none for an app that is not the portal's."""
+    # Not every model belongs to an installed app (Django's migration records, migrations' historical models).
+    config = apps.app_configs.get(model._meta.app_label)
+    if not isinstance(config, PortalAppConfig):
         return ()
-    if model_name in PRINTED_MODELS.get(app_label, ()):
+    if model._meta.model_name in config.printed_models:
         return (CONTENT, PRINTED)
     return (CONTENT,)
 
 
-def content_changed(*scopes: str) -> None:
-    """Move the versions now and again once the transaction commits (by default, every version).
+def model_changed(model: type[models.Model]) -> None:
+    """Tell the caches that rows of model changed: the versions it affects move now and after the commit.
 
     Now, so that the rest of the request sees its own change; after the commit, because a page rendered from
     the old rows between the first move and the commit would otherwise stay cached under the new version.
-    Call it after writes that send no signal (QuerySet.update(), bulk_create()).
     """
+    scopes = scopes_for(model)
+    if scopes:
+        versions_move(*scopes)
+
+
+def versions_move(*scopes: str) -> None:
+    """Move the versions now and again once the transaction commits (every version by default)."""
     scopes = scopes or (CONTENT, PRINTED)
     versions_bump(*scopes)
     # robust: the data is committed by then; a cache that failed must not turn the request into an error.

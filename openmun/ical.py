@@ -1,4 +1,11 @@
-"""iCalendar (RFC 5545) text: the escaping and line folding every calendar feed of the portal uses."""
+"""iCalendar (RFC 5545) documents of all-day events: the one writer of every calendar feed of the portal."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
 
 LINE_LIMIT = 75  # octets, without the line break
 
@@ -28,3 +35,52 @@ def line_fold(line: str) -> str:
         size += length
     parts.append(current)
     return "\r\n ".join(parts)
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """An all-day event (end is the last day, inclusive); uid stays the same from one download to the next."""
+
+    uid: str
+    summary: str
+    start: datetime.date
+    end: datetime.date
+    url: str = ""
+    description: str = ""
+    tentative: bool = False
+
+
+def calendar_document(
+    events: list[CalendarEvent], *, name: str, description: str, host: str, base_url: str, language: str
+) -> str:
+    """Return the events as an iCalendar document of all-day events, with stable UIDs."""
+    stamp = timezone.now().astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//openmun//calendar//{language.upper()}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{text_escape(name)}",
+        f"X-WR-CALDESC:{text_escape(description)}",
+        "X-WR-TIMEZONE:Africa/Casablanca",
+    ]
+    for event in events:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{event.uid}@{host}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{event.start:%Y%m%d}",
+            # DTEND of an all-day event is the day after the last one.
+            f"DTEND;VALUE=DATE:{event.end + datetime.timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{text_escape(event.summary)}",
+            "TRANSP:TRANSPARENT",
+            f"STATUS:{'TENTATIVE' if event.tentative else 'CONFIRMED'}",
+        ]
+        if event.url:
+            lines.append(f"URL:{base_url}{event.url}")
+        if event.description:
+            lines.append(f"DESCRIPTION:{text_escape(event.description)}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return "".join(line_fold(line) + "\r\n" for line in lines)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "openmun",
+    "moderation",
     "programme",
     "consultations",
     "petitions",
@@ -80,7 +81,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "openmun.middleware.PageCacheMiddleware",
+    "openmun.pagecache.PageCacheMiddleware",
     # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -100,7 +101,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "openmun.context_processors.site",
+                "openmun.context_processors.alternates",
+                "programme.context_processors.commune",
             ],
             "builtins": ["openmun.templatetags.openmun"],
         },

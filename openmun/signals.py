@@ -7,7 +7,8 @@ from django.dispatch import Signal, receiver
 from openmun import cache
 
 # Sent by a service that writes in bulk (bulk_create sends no post_save), with sender=the model and pks=the
-# primary keys written, so that whatever is derived from those rows is rebuilt as after a save.
+# primary keys written, so that whatever is derived from those rows (caches, the search index) is rebuilt as
+# after a save. Send it once the transaction commits.
 objects_bulk_saved = Signal()
 
 
@@ -15,8 +16,7 @@ objects_bulk_saved = Signal()
 @receiver(post_delete)
 @receiver(objects_bulk_saved)
 @receiver(m2m_changed)
-def content_changed(sender, **kwargs):
+def model_changed(sender, **kwargs):
     # For m2m_changed the sender is the relation's through model, which belongs to the app that declares it.
-    scopes = cache.scopes_for(sender._meta.app_label, sender._meta.model_name)
-    if scopes and kwargs.get("action", "post_").startswith("post_"):
-        cache.content_changed(*scopes)
+    if kwargs.get("action", "post_").startswith("post_"):
+        cache.model_changed(sender)

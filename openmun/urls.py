@@ -5,7 +5,6 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from openmun import views
-from transparency import views as transparency_views
 
 admin.site.site_header = _("Open commune portal: staff area")
 admin.site.site_title = _("Open commune portal")
@@ -15,7 +14,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots-txt"),
     # For load balancers: no language prefix, no redirect to HTTPS (SECURE_REDIRECT_EXEMPT), never cached.
     path("healthz", views.healthz, name="healthz"),
-    path("sitemap.xml", transparency_views.sitemap, name="sitemap"),
+    path("", include("transparency.site_urls")),
     # Open data: versioned, without a language prefix (every text is given in each language).
     path("api/v1/", include("transparency.api_urls")),
 ]

@@ -17,7 +17,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from consultations.admin import ModeratedAdmin
+from moderation.admin import ModeratedAdmin
+from openmun.links import site_url
 from petitions import forms as step_forms
 from petitions import models, services
 
@@ -252,7 +253,7 @@ class PetitionAdmin(ModeratedAdmin, TabbedTranslationAdmin):
         if request.method == "POST" and form.is_valid():
             kwargs = form.service_kwargs()
             if definition.needs_site_url:
-                kwargs["site_url"] = request.build_absolute_uri("/").rstrip("/")
+                kwargs["site_url"] = site_url(request)
             try:
                 definition.service(petition=petition, acting_user=request.user, **kwargs)
             except ValidationError as error:

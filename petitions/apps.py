@@ -1,8 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from openmun.apps import PortalAppConfig
 
-class PetitionsConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+
+class PetitionsConfig(PortalAppConfig):
+    # Chosen over the PortalAppConfig base that this module imports (Django's rule for several configs).
+    default = True
     name = "petitions"
     verbose_name = _("Petitions and council sessions")

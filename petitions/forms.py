@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consultations.forms import ConsentMixin
+from moderation.forms import ConsentMixin
 from openmun.antiabuse import HoneypotMixin
 from openmun.text import PlainTextField
 from petitions.models import CouncilSession, Petition, PetitionEvent, Support

@@ -2,7 +2,7 @@
 
 Signatures collected online have no legal value for a commune petition: signatories write their name,
 national ID card (CIN) number and address, and sign, on paper. The portal never collects CIN numbers; the
-column is printed empty. The rendering machinery (fonts, URL fetcher, cache and lock) is programme.pdf's.
+column is printed empty. The rendering machinery (fonts, URL fetcher, cache and lock) is openmun.pdf's.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from openmun.pdf import PdfFile, html_to_pdf, page_css, pdf_get
 from petitions.models import Petition
-from programme.pdf import PdfFile, cached_render, etag_from, html_to_pdf, page_css
 from programme.selectors import commune_get
 
 # The official language of the sheets.
@@ -55,5 +55,8 @@ def signature_sheets_get(petition: Petition) -> PdfFile:
     html = signature_sheets_html(petition)
     # The HTML is the version: a change to the petition or to the commune's name gives a new key.
     key = f"petitions:pdf:sheets:{petition.pk}:{hashlib.sha256(html.encode()).hexdigest()[:32]}"
-    content = cached_render(key, lambda: html_to_pdf(html, title=f"the signature sheets of petition {petition.pk}"))
-    return PdfFile(content=content, etag=etag_from(key), filename=f"petition-{petition.pk}-signature-sheets.pdf")
+    return pdf_get(
+        key=key,
+        render=lambda: html_to_pdf(html, title=f"the signature sheets of petition {petition.pk}"),
+        filename=f"petition-{petition.pk}-signature-sheets.pdf",
+    )

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from openmun.ical import CalendarEvent
 from petitions.models import AgendaItem, CouncilSession, Petition, PetitionEvent, Support
 from programme.models import Commune
 from programme.selectors import commune_get
@@ -158,9 +159,21 @@ def council_session_detail_data(slug: str) -> dict:
     }
 
 
-def council_sessions_for_feed() -> QuerySet[CouncilSession]:
-    """Return every session for the iCalendar feed."""
-    return CouncilSession.objects.order_by("period_start", "pk")
+def council_session_events() -> list[CalendarEvent]:
+    """Return every session as an all-day event, for sessions.ics and the portal's combined calendar."""
+    return [
+        CalendarEvent(
+            # The same UID in both feeds: a calendar that subscribes to both shows each session once.
+            uid=f"council-session-{session.pk}",
+            summary=session.title,
+            start=session.first_day,
+            end=session.last_day,
+            url=session.get_absolute_url(),
+            description=session.notes,
+            tentative=session.starts_on is None,
+        )
+        for session in CouncilSession.objects.order_by("period_start", "pk")
+    ]
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,15 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Max
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from openmun.links import translated_urls
 from petitions.models import AgendaItem, CouncilSession, Petition, PetitionEvent
+from petitions.selectors import council_session_events
 from transparency.opendata import admin_log_updated, translated
 from transparency.registry import (
-    CalendarEvent,
     CalendarSource,
     Dataset,
     FeedItem,
@@ -53,14 +54,6 @@ def public_petitions():
 
 def day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-def _translated_url(obj) -> dict[str, str]:
-    urls = {}
-    for code in ("ar", "fr"):
-        with translation.override(code):
-            urls[code] = obj.get_absolute_url()
-    return urls
 
 
 # Search
@@ -119,7 +112,7 @@ def petition_rows(petitions) -> list[dict]:
             "decision_reference": p.decision_reference,
             "decision_summary": translated(p, "decision_summary"),
             "closed_on": p.closed_on,
-            "url": _translated_url(p),
+            "url": translated_urls(p),
         }
         for p in petitions
     ]
@@ -240,7 +233,7 @@ def session_rows(sessions) -> list[dict]:
                 }
                 for item in s.agenda_items.all()
             ],
-            "url": _translated_url(s),
+            "url": translated_urls(s),
         }
         for s in sessions
     ]
@@ -334,28 +327,12 @@ register_feed(
 # Calendar
 
 
-def session_events() -> list[CalendarEvent]:
-    return [
-        CalendarEvent(
-            # The same UID as petitions' own sessions.ics: a calendar that has both shows each session once.
-            uid=f"council-session-{session.pk}",
-            summary=session.title,
-            start=session.first_day,
-            end=session.last_day,
-            url=session.get_absolute_url(),
-            description=session.notes,
-            tentative=session.starts_on is None,
-        )
-        for session in CouncilSession.objects.order_by("period_start", "pk")
-    ]
-
-
 register_calendar(
     CalendarSource(
         slug="council",
         order=20,
         title=gettext_lazy("Council sessions"),
-        events=session_events,
+        events=council_session_events,
         url_name="council:session-ical",
     )
 )

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,29 +10,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consultations import exports
+from openmun import spreadsheets
+from openmun.actions import audit_log
 from openmun.antiabuse import rate_limit
-from petitions import ical, pdf, selectors, services
+from openmun.ical import calendar_document
+from openmun.links import crumb, site_url
+from openmun.pdf import pdf_response
+from petitions import pdf, selectors, services
 from petitions.forms import PetitionForm, SupportForm
 from petitions.models import Petition
-from programme.pdf import pdf_response
 
 # Personal data stays out of error reports.
 PERSONAL_FIELDS = ("name", "email", "agent_name", "contact_email", "contact_phone", "association_representative")
-
-
-def crumb(label: str, url: str = "") -> dict:
-    return {"label": label, "url": url}
-
-
-def site_url(request) -> str:
-    """Return the scheme and host the visitor used, for the links sent by e-mail."""
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 def petitions_crumb(*more: dict) -> list[dict]:
@@ -215,26 +209,21 @@ def support_export(request, pk: int):
         raise PermissionDenied
     petition = get_object_or_404(Petition, pk=pk)
     supporters = list(selectors.supporters_for_export(petition))
-    numbers = {support.pk: number for number, support in enumerate(supporters, start=1)}
-    columns = [
-        exports.Column(_("No."), lambda support: numbers[support.pk]),
-        exports.Column(_("full name"), lambda support: support.name),
-        exports.Column(_("link with the commune"), lambda support: support.get_relation_display()),
-        exports.Column(_("e-mail"), lambda support: support.email),
-        exports.Column(
-            _("confirmed at"), lambda support: timezone.localtime(support.confirmed_at).strftime("%Y-%m-%d %H:%M")
-        ),
+    rows = [[_("No."), _("full name"), _("link with the commune"), _("e-mail"), _("confirmed at")]]
+    rows += [
+        [
+            number,
+            support.name,
+            support.get_relation_display(),
+            support.email,
+            timezone.localtime(support.confirmed_at).strftime("%Y-%m-%d %H:%M"),
+        ]
+        for number, support in enumerate(supporters, start=1)
     ]
-    response = exports.csv_response(filename=f"petition-{petition.pk}-supporters", columns=columns, objects=supporters)
+    response = spreadsheets.csv_response(rows, filename=f"petition-{petition.pk}-supporters")
     response["Cache-Control"] = "no-store, private"
     # Who took the supporters' data, and when: the admin's history of the petition.
-    LogEntry.objects.log_actions(
-        user_id=request.user.pk,
-        queryset=[petition],
-        action_flag=CHANGE,
-        change_message=_("Exported the supporters (CSV)."),
-        single_object=True,
-    )
+    audit_log(request.user, petition, _("Exported the supporters (CSV)."))
     return response
 
 
@@ -276,12 +265,13 @@ def session_detail(request, slug: str):
 
 @require_GET
 def session_ical(request):
-    body = ical.sessions_ical(
-        selectors.council_sessions_for_feed(),
+    body = calendar_document(
+        selectors.council_session_events(),
         name=_("Sessions of the commune council"),
         description=_("Ordinary sessions in the first week of February, May and October, and extraordinary sessions."),
         host=request.get_host().split(":")[0],
-        url_for=lambda session: request.build_absolute_uri(session.get_absolute_url()),
+        base_url=site_url(request),
+        language=get_language(),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(False, "council-sessions.ics")

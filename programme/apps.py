@@ -1,8 +1,30 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from openmun.apps import PortalAppConfig
 
-class ProgrammeConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+
+class ProgrammeConfig(PortalAppConfig):
+    # Chosen over the PortalAppConfig base that this module imports (Django's rule for several configs).
+    default = True
     name = "programme"
     verbose_name = _("Open programme")
+    # What the printed documents show: a vote or a petition support must not re-render PDFs.
+    printed_models = frozenset(
+        {
+            "commune",
+            "programme",
+            "objective",
+            "principle",
+            "methodstep",
+            "milestone",
+            "committeemember",
+            "committeemeeting",
+            "axis",
+            "partner",
+            "project",
+            "activity",
+            "projectupdate",
+            "printsettings",
+        }
+    )
+    fixtures = ("programme.json",)

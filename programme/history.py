@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db import models
@@ -21,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
-from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 from modeltranslation.translator import NotRegistered, translator
 
@@ -30,7 +31,6 @@ from programme.models import Activity, Axis, Project, ProjectUpdate
 
 PAGE_SIZE = 30
 EDITORS_GROUP = "programme editors"
-LANGUAGE_NAMES = {"ar": gettext_lazy("Arabic"), "fr": gettext_lazy("French")}
 # Never shown: keys, the parents that a page already names, and bookkeeping.
 HIDDEN_FIELDS = {"id", "programme", "project"}
 
@@ -80,7 +80,10 @@ def field_label(model_field: models.Field) -> str:
     name = str(getattr(model_field, "translated_field", model_field).verbose_name)
     language = getattr(model_field, "language", None)
     if language:
-        return _("%(field)s (%(language)s)") % {"field": name, "language": LANGUAGE_NAMES.get(language, language)}
+        return _("%(field)s (%(language)s)") % {
+            "field": name,
+            "language": dict(settings.LANGUAGES).get(language, language),
+        }
     return name
 
 

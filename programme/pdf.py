@@ -1,36 +1,19 @@
-"""The programme as a PDF for council sessions, rendered by WeasyPrint once per version of the data.
+"""The programme as a PDF for council sessions, and each project's sheet (the machinery: openmun/pdf.py).
 
-WeasyPrint shapes Arabic and lays out right-to-left text itself: it gets the template's text as it is,
-never text processed by arabic-reshaper or python-bidi. A render takes seconds and memory that is not
-given back, so the bytes are cached under the programme's data version and a lock makes concurrent
-downloads of a stale PDF wait for one render instead of starting their own.
+Both are cached under the PRINTED content version, the print settings of the day and the language.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
-import logging
-import mimetypes
-import posixpath
-import time
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-from django.contrib.staticfiles import finders
-from django.core.cache import cache
 from django.db.models import prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _
 
-from programme.cache import data_version_get
+from openmun.cache import PRINTED, version_get
+from openmun.pdf import PdfFile, html_to_pdf, page_css, pdf_get
 from programme.models import PrintSettings
 from programme.selectors import (
     Timeline,
@@ -41,73 +24,6 @@ from programme.selectors import (
     method_data,
     project_detail_data,
 )
-
-logger = logging.getLogger(__name__)
-
-# Relative URLs in the PDF templates and print.css resolve against this origin; the fetcher maps it
-# to the static files on disk. The .invalid domain can never be fetched over the network.
-BASE_URL = "https://static.openmun.invalid/"
-CACHE_TIMEOUT = 7 * 24 * 3600
-# The lock outlives the slowest render (seconds for the whole programme). A waiter renders on its own
-# after WAIT_TIMEOUT, in case the process holding the lock died: under gunicorn's default 30 s worker
-# timeout, so that a waiting request is answered rather than killed.
-LOCK_TIMEOUT = 90
-WAIT_TIMEOUT = 25
-POLL_INTERVAL = 0.2
-
-
-def static_files_fetcher():
-    """Return a WeasyPrint URL fetcher that serves the portal's static files and refuses every other URL."""
-    # WeasyPrint is imported when a PDF is made: it takes half a second and logs while it loads.
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class StaticFilesFetcher(URLFetcher):
-        def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
-            if not url.startswith(BASE_URL):
-                raise PermissionError(f"The PDF may only use the portal's static files, not {url}")
-            relative = unquote(urlsplit(url).path).lstrip("/")
-            if not relative or posixpath.normpath(relative) != relative or relative.startswith(".."):
-                raise PermissionError(f"Refused static path {relative!r}")
-            path = finders.find(relative)
-            if path is None:
-                raise FileNotFoundError(f"No static file {relative!r}")
-            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, body=Path(path).read_bytes(), headers={"Content-Type": content_type})
-
-    # A refused or missing resource stops the render instead of printing with a fallback font.
-    return StaticFilesFetcher(fail_on_errors=True)
-
-
-@dataclass(frozen=True)
-class PdfFile:
-    content: bytes
-    etag: str
-    filename: str
-
-
-def css_string(text: str) -> str:
-    """Return text as a quoted CSS string, safe inside a <style> element."""
-    escaped = "".join(f"\\{ord(char):x} " if char in '"\\<>&' or ord(char) < 0x20 else char for char in str(text))
-    return f'"{escaped}"'
-
-
-def page_css(*, language: str, header_start: str, header_end: str, footer_start: str) -> str:
-    """Return the @page margin boxes of the language: header and footer texts, "page X of Y"."""
-    with translation.override(language):
-        # Translators: the page counter in the PDF footer; keep %(page)s and %(pages)s.
-        label = _("Page %(page)s of %(pages)s") % {"page": "\0page\0", "pages": "\0pages\0"}
-    counter = " ".join(
-        f"counter({part})" if part in ("page", "pages") else css_string(part) for part in label.split("\0") if part
-    )
-    start, end = ("right", "left") if translation.get_language_info(language)["bidi"] else ("left", "right")
-    boxes = {
-        f"top-{start}": css_string(header_start),
-        f"top-{end}": css_string(header_end),
-        f"bottom-{start}": css_string(footer_start),
-        f"bottom-{end}": counter,
-    }
-    rules = " ".join(f"@{box} {{ content: {content}; }}" for box, content in boxes.items())
-    return f"@page {{ {rules} }}"
 
 
 def print_context(*, language: str, today: datetime.date) -> dict:
@@ -132,17 +48,6 @@ def programme_pdf_data() -> dict:
     prefetch_related_objects(projects, activities_prefetch(), "updates")
     data["timeline"] = Timeline.for_projects(projects)
     return data
-
-
-def html_to_pdf(html: str, *, title: str) -> bytes:
-    """Return the PDF of an HTML document whose resources are static files."""
-    from weasyprint import HTML
-
-    started = time.monotonic()
-    # Tagged for screen readers: the text keeps its logical order and its structure.
-    content = HTML(string=html, base_url=BASE_URL, url_fetcher=static_files_fetcher()).write_pdf(pdf_tags=True)
-    logger.info("Rendered %s in %.1f s (%d bytes).", title, time.monotonic() - started, len(content))
-    return content
 
 
 def document_render(
@@ -201,63 +106,22 @@ def cache_key(*, language: str, document: str) -> str:
             ]
         )
     fingerprint = hashlib.sha256(seen.encode()).hexdigest()[:16]
-    return f"programme:pdf:{data_version_get()}:{fingerprint}:{language}:{document}"
-
-
-def cached_render(key: str, render: Callable[[], bytes]) -> bytes:
-    """Return the bytes cached under key; render them once however many requests ask at the same time."""
-    content = cache.get(key)
-    if content is not None:
-        return content
-    lock_key = f"{key}:lock"
-    token = uuid.uuid4().hex
-    deadline = time.monotonic() + WAIT_TIMEOUT
-    while not cache.add(lock_key, token, timeout=LOCK_TIMEOUT):
-        # Another request is rendering: wait for its result; try the lock again if it gave up.
-        if time.monotonic() >= deadline:
-            logger.warning("Waited %s s for %s; rendering it here.", WAIT_TIMEOUT, key)
-            content = render()
-            cache.set(key, content, timeout=CACHE_TIMEOUT)
-            return content
-        time.sleep(POLL_INTERVAL)
-        content = cache.get(key)
-        if content is not None:
-            return content
-    try:
-        # The holder may have finished between our first look and our taking the lock.
-        content = cache.get(key)
-        if content is None:
-            content = render()
-            cache.set(key, content, timeout=CACHE_TIMEOUT)
-    finally:
-        if cache.get(lock_key) == token:
-            cache.delete(lock_key)
-    return content
-
-
-def etag_from(key: str) -> str:
-    return f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+    return f"programme:pdf:{version_get(PRINTED)}:{fingerprint}:{language}:{document}"
 
 
 def programme_pdf_get(*, language: str) -> PdfFile:
     """Return the programme's PDF in the language, rendered at most once per data version."""
-    key = cache_key(language=language, document="programme")
-    content = cached_render(key, lambda: programme_pdf_render(language=language))
-    return PdfFile(content=content, etag=etag_from(key), filename=f"programme-{language}.pdf")
+    return pdf_get(
+        key=cache_key(language=language, document="programme"),
+        render=lambda: programme_pdf_render(language=language),
+        filename=f"programme-{language}.pdf",
+    )
 
 
 def project_pdf_get(*, slug: str, language: str) -> PdfFile:
     """Return a project's sheet in the language, rendered at most once per data version, or raise Http404."""
-    key = cache_key(language=language, document=f"project:{slug}")
-    content = cached_render(key, lambda: project_pdf_render(slug=slug, language=language))
-    return PdfFile(content=content, etag=etag_from(key), filename=f"project-{slug}-{language}.pdf")
-
-
-def pdf_response(request: HttpRequest, pdf_file: PdfFile) -> HttpResponse:
-    """Return the PDF shown in the browser, or 304 Not Modified when the client's copy is current."""
-    response = HttpResponse(pdf_file.content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, pdf_file.filename)
-    response["ETag"] = pdf_file.etag
-    # A changed programme must show at once: browsers revalidate each time and get 304 if nothing changed.
-    patch_cache_control(response, public=True, no_cache=True)
-    return get_conditional_response(request, etag=pdf_file.etag, response=response)
+    return pdf_get(
+        key=cache_key(language=language, document=f"project:{slug}"),
+        render=lambda: project_pdf_render(slug=slug, language=language),
+        filename=f"project-{slug}-{language}.pdf",
+    )

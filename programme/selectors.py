@@ -17,6 +17,18 @@ def commune_get() -> Commune | None:
     return Commune.objects.order_by("pk").first()
 
 
+def commune_name() -> str:
+    """Return the commune's name, as feeds, calendars and share images name the publisher ("" if none)."""
+    commune = commune_get()
+    return str(commune.name) if commune else ""
+
+
+def programme_title() -> str:
+    """Return the title of the published programme, the portal's own title ("" if none)."""
+    programme = Programme.objects.current()
+    return str(programme.title) if programme else ""
+
+
 def programme_get() -> Programme:
     """Return the published programme, or raise Http404 when none is loaded."""
     programme = Programme.objects.current()
@@ -106,6 +118,14 @@ def project_list_data() -> dict:
     return {"programme": programme, "projects": projects, "totals": totals_compute(projects)}
 
 
+def project_get(slug: str) -> Project:
+    """Return a project of the published programme, or raise Http404."""
+    try:
+        return programme_get().projects.get(slug=slug)
+    except Project.DoesNotExist:
+        raise Http404("No such project.") from None
+
+
 def activities_prefetch() -> Prefetch:
     """Return the prefetch of a project's top-level activities, each with its sub-steps, as top_activities."""
     activities = Activity.objects.filter(parent__isnull=True).prefetch_related(
@@ -115,10 +135,7 @@ def activities_prefetch() -> Prefetch:
 
 
 def project_detail_data(slug: str) -> dict:
-    """Return a project with its activities, sub-steps, partners, updates and comments, or raise Http404."""
-    # consultations builds on programme: imported here, not at the top, to avoid an import cycle.
-    from consultations.selectors import project_participation_data
-
+    """Return a project with its activities, sub-steps, partners and updates, or raise Http404."""
     programme = programme_get()
     try:
         project = programme.projects.for_listing().prefetch_related(activities_prefetch(), "updates").get(slug=slug)
@@ -128,8 +145,6 @@ def project_detail_data(slug: str) -> dict:
         "programme": programme,
         "project": project,
         "timeline": Timeline.for_projects([project]),
-        # Comments and the contributions that shaped the project: one query.
-        **project_participation_data(project),
     }
 
 

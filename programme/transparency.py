@@ -9,11 +9,13 @@ import datetime
 
 from django.db.models import Count, Max, Prefetch, Sum
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from openmun.links import translated_urls
 from programme.models import Activity, Axis, CommitteeMeeting, Milestone, Project, ProjectUpdate
+from programme.selectors import commune_name, programme_title
 from transparency.opendata import translated
 from transparency.registry import (
     CalendarEvent,
@@ -24,11 +26,13 @@ from transparency.registry import (
     Field,
     SearchDocument,
     SearchSource,
+    SiteIdentity,
     SitemapSource,
     register_calendar,
     register_dataset,
     register_feed,
     register_search,
+    register_site,
     register_sitemap,
 )
 
@@ -122,18 +126,10 @@ def axis_rows(axes) -> list[dict]:
             "description": translated(axis, "description"),
             "project_count": axis.project_count,
             "estimated_cost": axis.estimated_cost or 0,
-            "url": translated_url(axis),
+            "url": translated_urls(axis),
         }
         for axis in axes
     ]
-
-
-def translated_url(obj) -> dict[str, str]:
-    urls = {}
-    for code in ("ar", "fr"):
-        with translation.override(code):
-            urls[code] = obj.get_absolute_url()
-    return urls
 
 
 register_dataset(
@@ -216,7 +212,7 @@ def project_rows(projects) -> list[dict]:
                 for partner in project.partners.all()
             ],
             "activities": [activity_row(activity) for activity in project.ordered_activities],
-            "url": translated_url(project),
+            "url": translated_urls(project),
         }
         for project in projects
     ]
@@ -410,3 +406,6 @@ register_sitemap(
         slug="programme-projects", priority=0.7, items=lambda: Project.objects.order_by("programme_id", "number")
     )
 )
+
+
+register_site(SiteIdentity(name=commune_name, title=programme_title))

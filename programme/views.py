@@ -4,11 +4,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from programme import pdf, selectors
-
-
-def crumb(label: str, url: str = "") -> dict:
-    return {"label": label, "url": url}
+from openmun.links import crumb
+from openmun.pdf import pdf_response
+from programme import history, pdf, sections, selectors
+from transparency import share
 
 
 @require_GET
@@ -30,15 +29,25 @@ def project_list(request):
     return render(request, "programme/project_list.html", context)
 
 
-@require_GET
-def project_detail(request, slug: str):
+def project_page(request, slug: str, *, section_overrides: dict[str, dict] | None = None):
+    """Render a project's page with the sections other apps add to it.
+
+    An app's view that shows the page again (a comment form with its errors) passes what its section shows in
+    section_overrides, under the section's name.
+    """
     context = selectors.project_detail_data(slug)
     project = context["project"]
+    context["sections"] = sections.sections_render(request, project, overrides=section_overrides)
     context["breadcrumbs"] = [
         crumb(_("Projects"), reverse("programme:project-list")),
         crumb(project.title),
     ]
     return render(request, "programme/project_detail.html", context)
+
+
+@require_GET
+def project_detail(request, slug: str):
+    return project_page(request, slug)
 
 
 @require_GET
@@ -64,9 +73,34 @@ def method(request):
 
 @require_GET
 def programme_pdf(request):
-    return pdf.pdf_response(request, pdf.programme_pdf_get(language=get_language()))
+    return pdf_response(request, pdf.programme_pdf_get(language=get_language()))
 
 
 @require_GET
 def project_pdf(request, slug: str):
-    return pdf.pdf_response(request, pdf.project_pdf_get(slug=slug, language=get_language()))
+    return pdf_response(request, pdf.project_pdf_get(slug=slug, language=get_language()))
+
+
+@require_GET
+def project_share(request, slug: str):
+    project = selectors.project_get(slug)
+    content, etag = share.image_get(
+        key=f"project-{project.pk}",
+        title=project.title,
+        eyebrow=selectors.commune_name(),
+        footer=project.programme.title,
+        language=get_language(),
+    )
+    return share.image_response(request, content, etag)
+
+
+@require_GET
+def project_history(request, slug: str):
+    context = history.project_history_data(slug, page=request.GET.get("page", 1))
+    project = context["project"]
+    context["breadcrumbs"] = [
+        crumb(_("Projects"), reverse("programme:project-list")),
+        crumb(project.title, project.get_absolute_url()),
+        crumb(_("History")),
+    ]
+    return render(request, "programme/project_history.html", context)

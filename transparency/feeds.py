@@ -12,7 +12,6 @@ from django.utils.html import escape, linebreaks
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from programme.selectors import commune_get
 from transparency.registry import FeedItem, registry
 
 ITEMS = 50
@@ -39,9 +38,9 @@ class TopicFeed(Feed):
         return Topic(slug=slug, host=request.get_host().split(":")[0])
 
     def title(self, topic: Topic) -> str:
-        commune = commune_get()
         name = _("Everything that changes") if topic.slug == ALL else str(registry.feeds[topic.slug].title)
-        return f"{commune.name} – {name}" if commune else name
+        publisher = registry.site_name()
+        return f"{publisher} – {name}" if publisher else name
 
     def subtitle(self, topic: Topic) -> str:
         return _(

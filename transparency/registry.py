@@ -8,7 +8,9 @@ installed app (autodiscover), and each such module registers what it publishes:
 - datasets (register_dataset): a table of public data for the API, CSV and the ZIP, with its documented fields;
 - feeds (register_feed): dated items for the Atom feeds;
 - calendar sources (register_calendar): events for the combined iCalendar feed;
-- sitemap sources (register_sitemap): public objects and list pages for sitemap.xml.
+- sitemap sources (register_sitemap): public objects and list pages for sitemap.xml;
+- the site's identity (register_site): who publishes (the commune's name) and the portal's title, for feed and
+  calendar titles and the portal's share image.
 
 The transparency app knows none of the other apps: one that is absent simply registers nothing.
 """
@@ -23,7 +25,10 @@ from typing import Any
 from django.db import models
 from django.utils.functional import Promise
 
+from openmun.ical import CalendarEvent
+
 Label = str | Promise
+__all__ = ["CalendarEvent"]  # Re-exported: the events that calendar sources return.
 
 
 # Search
@@ -125,19 +130,6 @@ class FeedSource:
 
 
 @dataclass(frozen=True)
-class CalendarEvent:
-    """An all-day event (end is the last day, inclusive); uid stays the same from one download to the next."""
-
-    uid: str
-    summary: str
-    start: datetime.date
-    end: datetime.date
-    url: str = ""
-    description: str = ""
-    tentative: bool = False
-
-
-@dataclass(frozen=True)
 class CalendarSource:
     """Dated events for the combined calendar; url_name names the app's own iCalendar feed, if it has one."""
 
@@ -158,6 +150,14 @@ class SitemapSource:
     priority: float | None = None
 
 
+@dataclass(frozen=True)
+class SiteIdentity:
+    """Who publishes the portal and under what title; read at each use, in the active language."""
+
+    name: Callable[[], str]
+    title: Callable[[], str]
+
+
 @dataclass
 class Registry:
     searches: dict[str, SearchSource] = field(default_factory=dict)
@@ -165,6 +165,7 @@ class Registry:
     feeds: dict[str, FeedSource] = field(default_factory=dict)
     calendars: dict[str, CalendarSource] = field(default_factory=dict)
     sitemaps: dict[str, SitemapSource] = field(default_factory=dict)
+    site: SiteIdentity | None = None
 
     @staticmethod
     def _add(table: dict, key: str, value: Any) -> None:
@@ -187,6 +188,19 @@ class Registry:
     def register_sitemap(self, sitemap: SitemapSource) -> None:
         self._add(self.sitemaps, sitemap.slug, sitemap)
 
+    def register_site(self, site: SiteIdentity) -> None:
+        if self.site is not None:
+            raise ValueError("The site's identity is registered twice.")
+        self.site = site
+
+    def site_name(self) -> str:
+        """Return who publishes the portal (the commune's name), or "" when no app says."""
+        return self.site.name() if self.site else ""
+
+    def site_title(self) -> str:
+        """Return the portal's title (its programme's), or "" when no app says."""
+        return self.site.title() if self.site else ""
+
     def search_sources(self) -> list[SearchSource]:
         return sorted(self.searches.values(), key=lambda source: (source.order, source.kind))
 
@@ -206,3 +220,4 @@ register_dataset = registry.register_dataset
 register_feed = registry.register_feed
 register_calendar = registry.register_calendar
 register_sitemap = registry.register_sitemap
+register_site = registry.register_site

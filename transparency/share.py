@@ -20,6 +20,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 from PIL import Image, ImageDraw, ImageFont, features
 
 from openmun.cache import PRINTED, version_get
@@ -240,3 +242,14 @@ def image_get(*, key: str, title: str, eyebrow: str, footer: str, language: str)
         content = image_draw(title=title, eyebrow=eyebrow, footer=footer, language=language)
         cache.set(cache_key, content, timeout=CACHE_SECONDS)
     return content, f'"{version[:24]}-{language}-{key}"'
+
+
+def image_response(request: HttpRequest, content: bytes, etag: str) -> HttpResponse:
+    """Return a share image, or 304 Not Modified when the client's copy is current; shared caches keep it an hour."""
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(content, content_type="image/png")
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=3600)
+    return response

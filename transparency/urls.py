@@ -11,6 +11,4 @@ urlpatterns = [
     path("feeds/calendar.ics", views.calendar_ics, name="calendar"),
     path("feeds/<slug:slug>.atom", views.feed, name="feed"),
     path("share.png", views.site_share, name="site-share"),
-    path("programme/projects/<slug:slug>/share.png", views.project_share, name="project-share"),
-    path("programme/projects/<slug:slug>/history/", views.project_history, name="project-history"),
 ]

@@ -1,4 +1,4 @@
-"""Search, open data and its API, feeds, the calendar, sitemap.xml, share images and the public history."""
+"""Search, open data and its API, feeds, the calendar, sitemap.xml and the portal's share image."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.core.paginator import EmptyPage, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
@@ -15,15 +15,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from programme.models import Project
-from programme.selectors import commune_get, programme_get
-from transparency import history, ical, opendata, selectors, share, sitemaps
+from openmun.ical import calendar_document
+from openmun.links import crumb
+from transparency import opendata, selectors, share, sitemaps
 from transparency.feeds import TopicFeed
 from transparency.registry import registry
-
-
-def crumb(label: str, url: str = "") -> dict:
-    return {"label": label, "url": url}
 
 
 def base_url(request) -> str:
@@ -216,11 +212,11 @@ feed = require_GET(TopicFeed())
 def calendar_ics(request):
     events = [event for source in registry.calendar_list() for event in source.events()]
     events.sort(key=lambda event: (event.start, event.uid))
-    commune = commune_get()
+    publisher = registry.site_name()
     name = _("Calendar of the open commune")
-    document = ical.calendar_document(
+    document = calendar_document(
         events,
-        name=f"{commune.name} – {name}" if commune else name,
+        name=f"{publisher} – {name}" if publisher else name,
         description=_(
             "Council sessions, consultation meetings and rounds, participatory budget phases and the "
             "programme's milestones."
@@ -242,54 +238,13 @@ def sitemap(request):
 # Share images
 
 
-def png_response(request, content: bytes, etag: str) -> HttpResponse:
-    if request.headers.get("If-None-Match") == etag:
-        response = HttpResponse(status=304)
-    else:
-        response = HttpResponse(content, content_type="image/png")
-    response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=3600)
-    return response
-
-
-@require_GET
-def project_share(request, slug: str):
-    project = get_object_or_404(Project.objects.select_related("programme"), slug=slug)
-    commune = commune_get()
-    content, etag = share.image_get(
-        key=f"project-{project.pk}",
-        title=project.title,
-        eyebrow=commune.name if commune else "",
-        footer=project.programme.title,
-        language=translation.get_language(),
-    )
-    return png_response(request, content, etag)
-
-
 @require_GET
 def site_share(request):
-    programme = programme_get()
-    commune = commune_get()
     content, etag = share.image_get(
         key="site",
-        title=programme.title,
-        eyebrow=commune.name if commune else "",
+        title=registry.site_title(),
+        eyebrow=registry.site_name(),
         footer=_("Open commune portal"),
         language=translation.get_language(),
     )
-    return png_response(request, content, etag)
-
-
-# Public history
-
-
-@require_GET
-def project_history(request, slug: str):
-    context = history.project_history_data(slug, page=request.GET.get("page", 1))
-    project = context["project"]
-    context["breadcrumbs"] = [
-        crumb(_("Projects"), reverse("programme:project-list")),
-        crumb(project.title, project.get_absolute_url()),
-        crumb(_("History")),
-    ]
-    return render(request, "transparency/project_history.html", context)
+    return share.image_response(request, content, etag)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consultations.models import ContactDetails, Moderated, ModeratedQuerySet
+from moderation.models import ContactDetails, Moderated, ModeratedQuerySet
 from openmun.text import validate_plain_text
 from programme.models import DatedUpdate
 

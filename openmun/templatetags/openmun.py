@@ -1,24 +1,21 @@
 """Moroccan formats for templates: dirham amounts, numbers, percentages and dates kept in one bidi run."""
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from openmun.formatting import NBSP, group_digits, percent_text
 
 register = template.Library()
 
-NBSP = "\xa0"
 
-
-def group_digits(value: Decimal | int, decimals: int) -> str:
-    """Return value with no-break spaces between thousands and a decimal comma: 40 000,00."""
-    quantum = Decimal(1).scaleb(-decimals)
-    number = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
-    return f"{number:,.{decimals}f}".replace(",", NBSP).replace(".", ",")
+def isolated(text: str):
+    """Return text in a left-to-right isolate, so that its signs stay where they are inside Arabic."""
+    return format_html('<bdi dir="ltr">{}</bdi>', text)
 
 
 @register.filter
@@ -32,20 +29,48 @@ def dirhams(value):
 
 
 @register.filter
+def signed_dirhams(value):
+    """Render a balance in dirhams, a deficit with a minus sign inside the left-to-right figure."""
+    if value is None or value == "":
+        return ""
+    value = Decimal(value)
+    if value >= 0:
+        return dirhams(value)
+    return format_html(
+        '<span class="amount"><bdi dir="ltr">-{}</bdi>{}{}</span>', group_digits(-value, 2), NBSP, _("DH")
+    )
+
+
+@register.filter
 def number(value):
     """Render a whole number with grouped thousands, isolated left-to-right."""
     if value is None or value == "":
         return ""
-    return format_html('<bdi dir="ltr">{}</bdi>', group_digits(value, 0))
+    return isolated(group_digits(value, 0))
 
 
 @register.filter
 def percent(value):
-    """Render a percentage so that the sign stays after the figure in Arabic text."""
+    """Render a whole percentage so that the sign stays after the figure in Arabic text."""
     if value is None or value == "":
         return ""
-    text = f"{group_digits(value, 0)}{NBSP}%" if get_language() == "fr" else f"{group_digits(value, 0)}%"
-    return format_html('<bdi dir="ltr">{}</bdi>', text)
+    return isolated(percent_text(value))
+
+
+@register.filter
+def percent1(value):
+    """Render a percentage with one decimal, isolated left-to-right: "12,5 %" or "12,5%"."""
+    if value is None or value == "":
+        return ""
+    return isolated(percent_text(value, decimals=1))
+
+
+@register.filter
+def change(value):
+    """Render a change in percent with its sign, isolated left-to-right: "+4,2 %" or "-3,0%"."""
+    if value is None or value == "":
+        return ""
+    return isolated(percent_text(value, decimals=1, sign=True))
 
 
 @register.filter
@@ -61,4 +86,4 @@ def ltr(value):
     """Isolate a code, a phone number or an address left-to-right inside Arabic text."""
     if value is None or value == "":
         return ""
-    return format_html('<bdi dir="ltr">{}</bdi>', value)
+    return isolated(value)

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from consultations.models import Moderated, ModeratedQuerySet
+from moderation.models import Moderated, ModeratedQuerySet
 from openmun.text import validate_plain_text
 from petitions.models.council import CouncilSession
 
@@ -57,7 +57,7 @@ class PetitionQuerySet(ModeratedQuerySet):
 class Petition(Moderated):
     """A petition asking the council to put a matter within the commune's competences on its agenda.
 
-    Its pre-check is the portal's one moderation pipeline (consultations.models.Moderated: `status`,
+    Its pre-check is the portal's one moderation pipeline (moderation.models.Moderated: `status`,
     awaiting review, published or hidden); its place in the statutory procedure is `state`.
     """
 

@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from budgets.models import Ballot, Phase, Voter
-from openmun.templatetags.openmun import group_digits
+from openmun.formatting import group_digits
 from tests.browser.conftest import screenshot
 from tests.budgets.factories import cycle_build
 

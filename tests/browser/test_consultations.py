@@ -10,7 +10,8 @@ from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
 from django.utils import timezone
 
-from consultations.models import Comment, Contribution, Moderated, Round
+from consultations.models import Comment, Contribution, Round
+from moderation.models import Moderated
 from programme.models import Programme, Project
 from tests.browser.conftest import screenshot
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from budgets.models import Ballot, Phase, Proposal
-from consultations.services import personal_data_purge
+from moderation.services import personal_data_purge
 from tests.budgets.factories import CycleFactory, ProposalFactory, cycle_build, year_build
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 
 from budgets import imports
 from budgets.models import BudgetLine
-from programme.cache import data_version_get
+from openmun.cache import PRINTED, version_get
 from tests.budgets.factories import BudgetYearFactory, year_build
 
 HEADER = "part,direction,code,label_ar,label_fr,explanation_ar,explanation_fr,adopted,executed"
@@ -257,7 +257,7 @@ def test_staff_preview_then_confirm_and_the_year_is_replaced(client, editor):
     assert response.status_code == 200 and "R-1" in html and "Part de la TVA" in html
     # Nothing is saved by the preview.
     assert budget_year.lines.count() == 16
-    version = data_version_get()
+    version = version_get(PRINTED)
     response = client.post(import_url(budget_year), {"confirm": "1", "table": signed_table(html)})
     assert response.status_code == 302
     assert sorted(budget_year.lines.values_list("code", flat=True)) == ["D-1", "R-1", "R-2"]
@@ -270,7 +270,7 @@ def test_staff_preview_then_confirm_and_the_year_is_replaced(client, editor):
         1,
     )
     # The printed booklet is rebuilt from the new lines.
-    assert data_version_get() != version
+    assert version_get(PRINTED) != version
 
 
 @pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 
 from budgets import pdf, selectors
 from budgets.models import Ballot, BudgetLine, BudgetYear
-from openmun.templatetags.openmun import group_digits
+from openmun.formatting import group_digits
 from tests.programme.test_pdf import MIDDLE_EASTERN_MONTHS, RenderCounter, flat, pdf_text, poppler
 
 pytestmark = pytest.mark.django_db

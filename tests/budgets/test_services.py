@@ -12,7 +12,7 @@ from django.test import override_settings
 
 from budgets import services
 from budgets.models import Ballot, Cycle, Phase, Proposal, Voter
-from consultations.services import item_moderate
+from moderation.services import item_moderate
 from tests.budgets.factories import CycleFactory, ProposalFactory, cycle_build, phases_build, voter_make
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from consultations.models import Comment, Contribution, Moderated
+from consultations.models import Comment, Contribution
+from moderation.models import Moderated
 from tests.consultations.factories import CommentFactory, ContributionFactory
 
 pytestmark = pytest.mark.django_db

@@ -27,7 +27,7 @@ def test_purge_personal_data_prints_counts_never_the_data(consultation_round, pr
     ContributionFactory(round=consultation_round, display_name="Recent", email="recent@example.ma")
     CommentFactory(project=programme.projects.first(), created_at=old, email="old@example.ma")
     output = run()
-    assert "1 contribution(s) and 1 comment(s)" in output and "30 days" in output
+    assert "1 contribution(s), 1 comment(s)" in output and "30 days" in output
     assert "example.ma" not in output and "Fatima" not in output
     contribution.refresh_from_db()
     assert (contribution.display_name, contribution.email) == ("", "")

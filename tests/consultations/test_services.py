@@ -7,7 +7,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from consultations import services
-from consultations.models import Comment, Contribution, Moderated
+from moderation import services as moderation_services
+from consultations.models import Comment, Contribution
+from moderation.models import Moderated
 from tests.consultations.factories import CommentFactory, ContributionFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +99,7 @@ def test_recording_needs_the_permission(clerk, closed_round):
 def test_answering_keeps_a_moderation_decision_taken_meanwhile(moderator, consultation_round, programme):
     contribution = submit(consultation_round)
     stale = Contribution.objects.get(pk=contribution.pk)
-    services.item_moderate(item=contribution, decision=Moderated.Status.PUBLISHED, acting_user=moderator)
+    moderation_services.item_moderate(item=contribution, decision=Moderated.Status.PUBLISHED, acting_user=moderator)
     project = programme.projects.get(number=1)
     services.contribution_answer(
         contribution=stale,
@@ -140,24 +142,24 @@ def test_each_outcome_is_validated(moderator, consultation_round):
 
 def test_moderation_publishes_or_hides_with_a_reason(moderator, programme):
     comment = CommentFactory(project=programme.projects.first(), status=Moderated.Status.PENDING, report_count=2)
-    comment = services.item_moderate(item=comment, decision=Moderated.Status.PUBLISHED, acting_user=moderator)
+    comment = moderation_services.item_moderate(item=comment, decision=Moderated.Status.PUBLISHED, acting_user=moderator)
     assert comment.status == Moderated.Status.PUBLISHED and comment.report_count == 0
     assert comment.moderated_by == moderator and comment.moderated_at is not None
     with pytest.raises(ValidationError) as error:
-        services.item_moderate(item=comment, decision=Moderated.Status.HIDDEN, reason="  ", acting_user=moderator)
+        moderation_services.item_moderate(item=comment, decision=Moderated.Status.HIDDEN, reason="  ", acting_user=moderator)
     assert error.value.code == "reason_required"
-    comment = services.item_moderate(
+    comment = moderation_services.item_moderate(
         item=comment, decision=Moderated.Status.HIDDEN, reason="إساءة", acting_user=moderator
     )
     assert comment.status == Moderated.Status.HIDDEN and comment.moderation_reason == "إساءة"
     with pytest.raises(ValidationError):
-        services.item_moderate(item=comment, decision="deleted", acting_user=moderator)
+        moderation_services.item_moderate(item=comment, decision="deleted", acting_user=moderator)
 
 
 def test_moderation_needs_the_permission(clerk, programme):
     comment = CommentFactory(project=programme.projects.first(), status=Moderated.Status.PENDING)
     with pytest.raises(PermissionDenied):
-        services.item_moderate(item=comment, decision=Moderated.Status.PUBLISHED, acting_user=clerk)
+        moderation_services.item_moderate(item=comment, decision=Moderated.Status.PUBLISHED, acting_user=clerk)
 
 
 def test_bulk_moderation_is_all_or_nothing(moderator, programme, consultation_round):
@@ -165,25 +167,25 @@ def test_bulk_moderation_is_all_or_nothing(moderator, programme, consultation_ro
         CommentFactory(project=programme.projects.first(), status=Moderated.Status.PENDING),
         ContributionFactory(round=consultation_round, status=Moderated.Status.PENDING),
     ]
-    assert services.items_moderate(items=items, decision=Moderated.Status.PUBLISHED, acting_user=moderator) == 2
+    assert moderation_services.items_moderate(items=items, decision=Moderated.Status.PUBLISHED, acting_user=moderator) == 2
     with pytest.raises(ValidationError):
-        services.items_moderate(items=items, decision=Moderated.Status.HIDDEN, acting_user=moderator)
+        moderation_services.items_moderate(items=items, decision=Moderated.Status.HIDDEN, acting_user=moderator)
     assert all(type(i).objects.get(pk=i.pk).status == Moderated.Status.PUBLISHED for i in items)
 
 
 @override_settings(OPENMUN_MODERATION_REPORT_THRESHOLD=3)
 def test_reports_bring_an_item_back_for_review(programme):
     comment = CommentFactory(project=programme.projects.first())
-    services.item_report(item=comment)
-    services.item_report(item=comment)
+    moderation_services.item_report(item=comment)
+    moderation_services.item_report(item=comment)
     comment.refresh_from_db()
     assert (comment.status, comment.report_count) == (Moderated.Status.PUBLISHED, 2)
     assert comment in Comment.objects.for_review()
-    services.item_report(item=comment)
+    moderation_services.item_report(item=comment)
     comment.refresh_from_db()
     assert (comment.status, comment.report_count) == (Moderated.Status.PENDING, 3)
     with pytest.raises(ValidationError):
-        services.item_report(item=comment)
+        moderation_services.item_report(item=comment)
 
 
 def test_official_replies_are_published_at_once_and_cannot_be_reported(moderator, programme):
@@ -191,7 +193,7 @@ def test_official_replies_are_published_at_once_and_cannot_be_reported(moderator
     reply = services.comment_reply(comment=comment, text="يبدأ الغرس في الخريف.", acting_user=moderator)
     assert reply.is_official and reply.status == Moderated.Status.PUBLISHED and reply.author == moderator
     with pytest.raises(ValidationError):
-        services.item_report(item=reply)
+        moderation_services.item_report(item=reply)
     with pytest.raises(ValidationError):
         services.comment_reply(comment=reply, text="رد على رد", acting_user=moderator)
 
@@ -219,7 +221,7 @@ def test_purge_erases_contact_details_after_the_retention_and_keeps_the_text(pro
     old = ContributionFactory(round=consultation_round, created_at=now - datetime.timedelta(days=400))
     recent = ContributionFactory(round=consultation_round, created_at=now - datetime.timedelta(days=10))
     old_comment = CommentFactory(project=programme.projects.first(), created_at=now - datetime.timedelta(days=400))
-    counts = services.personal_data_purge(before=now - datetime.timedelta(days=365))
+    counts = moderation_services.personal_data_purge(before=now - datetime.timedelta(days=365))
     assert counts == {"contribution": 1, "comment": 1, "proposal": 0}
     old.refresh_from_db()
     recent.refresh_from_db()
@@ -228,7 +230,7 @@ def test_purge_erases_contact_details_after_the_retention_and_keeps_the_text(pro
     assert old.text and old_comment.text
     assert recent.email and recent.display_name
     # Nothing left to erase the second time.
-    assert services.personal_data_purge(before=now - datetime.timedelta(days=365)) == {
+    assert moderation_services.personal_data_purge(before=now - datetime.timedelta(days=365)) == {
         "contribution": 0,
         "comment": 0,
         "proposal": 0,

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from consultations.models import Comment, Contribution, Moderated
+from consultations.models import Comment, Contribution
+from moderation.models import Moderated
 from tests.consultations.factories import CommentFactory, ContributionFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +101,9 @@ def test_query_count_does_not_grow_with_the_data(client, consultation_round, pro
     grow(consultation_round, programme, 12)
     with CaptureQueriesContext(connection) as large:
         assert client.get(url(name, kwargs)).status_code == 200
-    assert len(large) == len(small) <= 8, [q["sql"] for q in large.captured_queries]
+    # The project page: the programme's reads, then the participation section's two queries.
+    limit = 9 if name == "programme:project-detail" else 8
+    assert len(large) == len(small) <= limit, [q["sql"] for q in large.captured_queries]
 
 
 def test_the_list_shows_the_rounds_and_invites_to_the_open_one(client, consultation_round, closed_round):
@@ -131,8 +134,9 @@ def test_a_contribution_is_received_then_published_with_its_outcome(client, cons
     assert contribution.text not in client.get(results).content.decode()
 
     from consultations import services
+    from moderation import services as moderation_services
 
-    services.item_moderate(item=contribution, decision=Moderated.Status.PUBLISHED, acting_user=moderator)
+    moderation_services.item_moderate(item=contribution, decision=Moderated.Status.PUBLISHED, acting_user=moderator)
     project = programme.projects.get(number=1)
     services.contribution_answer(
         contribution=contribution,
@@ -506,7 +510,7 @@ def test_the_moderation_queue_query_count_does_not_grow(client, moderator, consu
 
 @override_settings(OPENMUN_MODERATION_REPORT_THRESHOLD=1)
 def test_cached_pages_follow_reports_and_the_purge(client, programme, consultation_round):
-    from consultations import services
+    from moderation import services as moderation_services
 
     comment = CommentFactory(project=programme.projects.get(number=1), text="تعليق سيبلغ عنه")
     ContributionFactory(
@@ -518,7 +522,7 @@ def test_cached_pages_follow_reports_and_the_purge(client, programme, consultati
     for _ in range(2):  # the second answer may come from the page cache
         assert "تعليق سيبلغ عنه" in client.get(project_url()).content.decode()
         assert "اسم سيحذف" in client.get(results).content.decode()
-    services.item_report(item=comment)
-    services.personal_data_purge(before=datetime.datetime(2021, 1, 1, tzinfo=datetime.UTC))
+    moderation_services.item_report(item=comment)
+    moderation_services.personal_data_purge(before=datetime.datetime(2021, 1, 1, tzinfo=datetime.UTC))
     assert "تعليق سيبلغ عنه" not in client.get(project_url()).content.decode()
     assert "اسم سيحذف" not in client.get(results).content.decode()

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from programme.history import ROLE_EDITOR
 from programme.models import Activity, Project
 from tests.factories import ActivityFactory, ProjectUpdateFactory, programme_build
-from transparency.history import ROLE_EDITOR
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def change_data(project: Project, **changes) -> dict:
 
 def history_path(project: Project, language: str = "ar") -> str:
     with translation.override(language):
-        return reverse("transparency:project-history", kwargs={"slug": project.slug})
+        return reverse("programme:project-history", kwargs={"slug": project.slug})
 
 
 def test_an_admin_edit_is_recorded_with_its_account_and_shown_by_role(client, editor):

@@ -19,7 +19,8 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import translation
 
-from openmun.templatetags.openmun import group_digits
+from openmun import pdf as pdf_machinery
+from openmun.formatting import group_digits
 from programme import pdf
 from programme.models import PrintSettings, Programme, Project
 from programme.selectors import totals_compute
@@ -265,24 +266,26 @@ def test_a_project_sheet_has_the_project_and_respects_the_progress_setting(tmp_p
 
 
 def test_the_url_fetcher_serves_static_files_and_refuses_everything_else():
-    fetcher = pdf.static_files_fetcher()
-    response = fetcher.fetch(pdf.BASE_URL + "css/print.css")
+    fetcher = pdf_machinery.static_files_fetcher()
+    response = fetcher.fetch(pdf_machinery.BASE_URL + "css/print.css")
     assert b"@font-face" in response.read()
-    assert fetcher.fetch(pdf.BASE_URL + "fonts/NotoNaskhArabic-Regular.ttf").read()[:4] == b"\0\1\0\0"
+    assert fetcher.fetch(pdf_machinery.BASE_URL + "fonts/NotoNaskhArabic-Regular.ttf").read()[:4] == b"\0\1\0\0"
     for url in [
         "http://127.0.0.1:8000/static/css/print.css",
         "file:///etc/passwd",
         "https://example.com/x.css",
-        pdf.BASE_URL + "../openmun/settings.py",
-        pdf.BASE_URL + "css/../../manage.py",
-        pdf.BASE_URL + "css/missing.css",
+        pdf_machinery.BASE_URL + "../openmun/settings.py",
+        pdf_machinery.BASE_URL + "css/../../manage.py",
+        pdf_machinery.BASE_URL + "css/missing.css",
     ]:
         with pytest.raises(OSError):
             fetcher.fetch(url)
 
 
 def test_header_texts_cannot_break_out_of_the_style_element():
-    css = pdf.page_css(language="fr", header_start='Commune "</style><script>', header_end="", footer_start="")
+    css = pdf_machinery.page_css(
+        language="fr", header_start='Commune "</style><script>', header_end="", footer_start=""
+    )
     assert "</style>" not in css and "<script" not in css
     assert css.count('"') % 2 == 0
     assert 'counter(page) " sur " counter(pages)' in css or 'counter(page) " of " counter(pages)' in css
@@ -393,11 +396,13 @@ def test_concurrent_downloads_of_a_stale_pdf_cause_a_single_render(monkeypatch):
 
 def test_a_waiter_renders_itself_when_the_lock_holder_never_finishes(monkeypatch):
     programme_load()
-    monkeypatch.setattr(pdf, "WAIT_TIMEOUT", 0.5)
+    monkeypatch.setattr(pdf_machinery, "WAIT_TIMEOUT", 0.5)
     counter = RenderCounter(fake_render)
     monkeypatch.setattr(pdf, "programme_pdf_render", counter)
     # A process that took the lock and died: the lock stays until LOCK_TIMEOUT.
-    cache.add(f"{pdf.cache_key(language='ar', document='programme')}:lock", "dead-process", timeout=pdf.LOCK_TIMEOUT)
+    cache.add(
+        f"{pdf.cache_key(language='ar', document='programme')}:lock", "dead-process", timeout=pdf_machinery.LOCK_TIMEOUT
+    )
     assert pdf.programme_pdf_get(language="ar").content.startswith(b"%PDF-")
     assert counter.calls == 1
 

@@ -66,7 +66,9 @@ def test_query_count_does_not_grow_with_the_data(client, django_db_blocker, name
         factories.MilestoneFactory(programme=programme, date=datetime.date(2023, 3, 1) + datetime.timedelta(day))
     with CaptureQueriesContext(connection) as large:
         assert client.get(url(name, kwargs, "ar")).status_code == 200
-    assert len(large) == len(small) <= 8, [q["sql"] for q in large.captured_queries]
+    # The project page adds the participation section's two queries (comments, shaping contributions).
+    limit = 9 if name == "programme:project-detail" else 8
+    assert len(large) == len(small) <= limit, [q["sql"] for q in large.captured_queries]
 
 
 def test_home_shows_the_computed_totals(client):

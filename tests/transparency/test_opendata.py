@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from consultations.models import Moderated
+from moderation.models import Moderated
 from programme.models import Project
 from tests.budgets.factories import ProposalFactory, cycle_build, year_build
 from tests.consultations.factories import CommentFactory, ContributionFactory, MeetingFactory, RoundFactory

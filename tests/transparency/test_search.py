@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from consultations.models import Moderated
+from moderation.models import Moderated
 from openmun.search import fold, highlight, search_terms
 from programme.models import Project
 from tests.budgets.factories import BudgetLineFactory, BudgetYearFactory

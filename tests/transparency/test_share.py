@@ -91,7 +91,7 @@ def test_each_project_has_a_share_image_in_its_language(client, language):
     programme_build()
     project = Project.objects.get(slug="project-1")
     with translation.override(language):
-        path = reverse("transparency:project-share", kwargs={"slug": project.slug})
+        path = reverse("programme:project-share", kwargs={"slug": project.slug})
         page = reverse("programme:project-detail", kwargs={"slug": project.slug})
     response = client.get(path)
     assert response["Content-Type"] == "image/png"

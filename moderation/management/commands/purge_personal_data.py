@@ -6,13 +6,14 @@ from django.conf import settings
 from django.core.management import BaseCommand, CommandError
 from django.utils import timezone
 
-from consultations import services
+from moderation import services
 
 
 class Command(BaseCommand):
     help = (
-        "Erase the names and e-mail addresses left with contributions and comments older than the retention "
-        "period (OPENMUN_PERSONAL_DATA_RETENTION_DAYS); keep the texts. Run it daily, e.g. from cron."
+        "Erase the names and e-mail addresses left with citizen input (contributions, comments, proposals…) older "
+        "than the retention period (OPENMUN_PERSONAL_DATA_RETENTION_DAYS); keep the texts. Run it daily, e.g. "
+        "from cron."
     )
 
     def add_arguments(self, parser):
@@ -27,7 +28,8 @@ class Command(BaseCommand):
         before = timezone.now() - datetime.timedelta(days=days)
         counts = services.personal_data_purge(before=before)
         # Counts only: the data itself is never printed or logged.
+        erased = ", ".join(f"{count} {name}(s)" for name, count in counts.items())
         self.stdout.write(
-            f"Erased the personal data of {counts['contribution']} contribution(s) and {counts['comment']} "
-            f"comment(s) submitted before {before:%Y-%m-%d %H:%M} UTC ({days} days of retention)."
+            f"Erased the personal data of {erased} submitted before {before:%Y-%m-%d %H:%M} UTC "
+            f"({days} days of retention)."
         )

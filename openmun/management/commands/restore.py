@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management import BaseCommand, CommandError, call_command
 from django.db import connection, transaction
 
-from openmun.cache import content_changed, portal_apps
+from openmun.cache import portal_apps, versions_move
 from openmun.management.commands.backup import (
     DATA_FILE,
     MANIFEST_FILE,
@@ -55,7 +55,7 @@ class Command(BaseCommand):
         if (source / MEDIA_FILE).is_file():
             self.restore_media(source / MEDIA_FILE)
         # Pages and PDFs cached from the data before the restore must not be served again.
-        content_changed()
+        versions_move()
         restored = record_counts()
         missing = {label: count for label, count in manifest["records"].items() if restored.get(label, 0) < count}
         if missing:

@@ -1,0 +1,27 @@
+"""The visitor's side of the moderation pipeline: reporting a published item."""
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from moderation import services
+from moderation.models import Moderated
+from openmun.antiabuse import client_key
+
+# How long a visitor's report of an item is remembered: reporting it again meanwhile changes nothing.
+REPORT_MEMORY = 24 * 3600
+
+
+def item_report(request: HttpRequest, item: Moderated, back_to: str) -> HttpResponse:
+    """Count this visitor's report of item once, thank them and go back to the page that shows it."""
+    key = f"openmun:report:{client_key(request)}:{item._meta.label_lower}:{item.pk}"
+    if cache.add(key, 1, timeout=REPORT_MEMORY):
+        try:
+            services.item_report(item=item)
+        except ValidationError:
+            raise Http404("Nothing to report.") from None
+    messages.success(request, _("Thank you. A moderator will review it."))
+    return redirect(back_to)

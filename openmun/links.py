@@ -1,0 +1,24 @@
+"""Links between pages: breadcrumbs, the same page in each of the portal's languages, absolute addresses."""
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import translation
+
+
+def crumb(label: str, url: str = "") -> dict:
+    """Return one step of a page's breadcrumbs; the page itself has no url."""
+    return {"label": label, "url": url}
+
+
+def translated_urls(obj) -> dict[str, str]:
+    """Return obj's address in each of the portal's languages, as {"ar": …, "fr": …}."""
+    urls = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            urls[code] = obj.get_absolute_url()
+    return urls
+
+
+def site_url(request: HttpRequest) -> str:
+    """Return the scheme and host the visitor used (no trailing slash), for links sent by e-mail or feeds."""
+    return request.build_absolute_uri("/").rstrip("/")
