@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from budgets.models import BudgetLine, BudgetYear
 from openmun.formatting import group_digits
-from openmun.text import fold
+from openmun.folding import fold_for_comparison as fold
 
 COLUMNS = (
     "part",

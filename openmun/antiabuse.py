@@ -25,7 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from openmun import text
+from openmun.folding import fold_for_comparison
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def rate_limit(scope: str) -> Callable:
 
 def text_fingerprint(*parts: str) -> str:
     """Return a hash of the text normalised for comparison, so that near-identical copies compare equal."""
-    return hashlib.sha256("\x1f".join(text.fold(part) for part in parts).encode()).hexdigest()
+    return hashlib.sha256("\x1f".join(fold_for_comparison(part) for part in parts).encode()).hexdigest()
 
 
 def submission_claim(scope: str, fingerprint: str, *, timeout: int = 24 * 3600) -> bool:

@@ -35,22 +35,6 @@ STYLED_PREFIXES = (
 )
 MAX_LINKS = 2
 
-# Folding for comparison only (never for storage): alef forms, alef maqsura, teh marbuta, Persian forms.
-ARABIC_FOLDING = str.maketrans(
-    {
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ى": "ي",
-        "ی": "ي",
-        "ة": "ه",
-        "ھ": "ه",
-        "ۀ": "ه",
-        "ک": "ك",
-    }
-)
-
 
 def normalise(value: str, *, multiline: bool = True) -> str:
     """Return value in NFC with control, bidi-override and invisible characters removed, spaces tidied."""
@@ -101,13 +85,6 @@ def validate_plain_text(value: str) -> None:
             code="links",
             params={"limit": MAX_LINKS, "count": links},
         )
-
-
-def fold(value: str) -> str:
-    """Return value folded for comparison: case, compatibility forms, Arabic letter variants, marks, spacing."""
-    value = unicodedata.normalize("NFKD", normalise(value)).casefold().translate(ARABIC_FOLDING)
-    value = "".join(c for c in value if not unicodedata.combining(c) and c != "\u0640")
-    return " ".join(re.findall(r"\w+", value))
 
 
 class PlainTextField(forms.CharField):

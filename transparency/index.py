@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
-from openmun.search import fold
+from openmun.folding import fold_for_comparison
 from transparency.models import SearchEntry
 from transparency.registry import SearchSource, registry
 
@@ -52,7 +52,7 @@ def entries_build(source: SearchSource, objects: Iterable) -> list[SearchEntry]:
                     body=document.body,
                     context=document.context[:500],
                     date=document.date,
-                    folded=fold(" ".join(texts)),
+                    folded=fold_for_comparison(" ".join(texts)),
                 )
             )
     return entries

@@ -19,7 +19,7 @@ class SearchEntry(models.Model):
     body = models.TextField(_("text"), blank=True)
     context = models.CharField(_("context"), max_length=500, blank=True)
     date = models.DateField(_("date"), null=True, blank=True)
-    # Title, context and text in both languages, folded by openmun.search.fold: what a query is matched against.
+    # Title, context and text in both languages, folded (openmun.folding): what a query is matched against.
     folded = models.TextField(_("folded text"))
 
     class Meta:

@@ -10,7 +10,8 @@ from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils.safestring import SafeString
 
-from openmun.search import excerpt, highlight, light_normalise, search_terms
+from openmun.folding import normalise_for_stemming
+from openmun.search import excerpt, highlight, search_terms
 from transparency.models import SearchEntry
 from transparency.registry import SearchSource, registry
 
@@ -63,7 +64,7 @@ def matching_entries(query: str, language: str, sources: list[SearchSource]) -> 
 
         config = TEXT_SEARCH_CONFIGS[language]
         vector = SearchVector("title", weight="A", config=config) + SearchVector("body", weight="B", config=config)
-        text_query = SearchQuery(light_normalise(query[:MAX_QUERY_LENGTH]), config=config, search_type="plain")
+        text_query = SearchQuery(normalise_for_stemming(query[:MAX_QUERY_LENGTH]), config=config, search_type="plain")
         entries = entries.annotate(rank=SearchRank(vector, text_query)).order_by(
             "kind", "-rank", F("date").desc(nulls_last=True), "title", "object_id"
         )
