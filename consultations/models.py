@@ -182,6 +182,13 @@ class Meeting(models.Model):
         return self.title or str(self.date)
 
 
+class ContributionOutcome(models.TextChoices):
+    TAKEN = "taken", _("taken into a project")
+    MERGED = "merged", _("merged with another contribution")
+    NOT_RETAINED = "not_retained", _("not retained")
+    OUT_OF_SCOPE = "out_of_scope", _("outside the commune's competences")
+
+
 class Contribution(ContactDetails, Moderated):
     """An idea or a proposal submitted in a consultation round, and the answer the commune gives it."""
 
@@ -191,11 +198,8 @@ class Contribution(ContactDetails, Moderated):
         MEETING = "meeting", _("in-person meeting")
         OTHER = "other", _("other channel")
 
-    class Outcome(models.TextChoices):
-        TAKEN = "taken", _("taken into a project")
-        MERGED = "merged", _("merged with another contribution")
-        NOT_RETAINED = "not_retained", _("not retained")
-        OUT_OF_SCOPE = "out_of_scope", _("outside the commune's competences")
+    # Module-level so that Meta's constraints can name its values too.
+    Outcome = ContributionOutcome
 
     round = models.ForeignKey(
         Round,
@@ -277,12 +281,12 @@ class Contribution(ContactDetails, Moderated):
         constraints = [
             *Moderated.Meta.constraints,
             models.CheckConstraint(
-                condition=~Q(outcome="taken") | Q(outcome_project__isnull=False),
+                condition=~Q(outcome=ContributionOutcome.TAKEN) | Q(outcome_project__isnull=False),
                 name="contribution_taken_names_a_project",
                 violation_error_message=_("Name the project the contribution was taken into."),
             ),
             models.CheckConstraint(
-                condition=~Q(outcome="merged") | Q(merged_into__isnull=False),
+                condition=~Q(outcome=ContributionOutcome.MERGED) | Q(merged_into__isnull=False),
                 name="contribution_merged_names_a_contribution",
                 violation_error_message=_("Name the contribution it was merged with."),
             ),

@@ -158,16 +158,20 @@ class Cycle(models.Model):
         return self.status_on(timezone.localdate())
 
 
+class PhaseKind(models.TextChoices):
+    INFORMATION = "information", _("information")
+    PROPOSALS = "proposals", _("proposals")
+    REVIEW = "review", _("technical review")
+    VOTE = "vote", _("vote")
+    RESULTS = "results", _("results")
+    IMPLEMENTATION = "implementation", _("implementation")
+
+
 class Phase(models.Model):
     """A dated phase of a cycle; what visitors can do on the cycle's page depends on the running one."""
 
-    class Kind(models.TextChoices):
-        INFORMATION = "information", _("information")
-        PROPOSALS = "proposals", _("proposals")
-        REVIEW = "review", _("technical review")
-        VOTE = "vote", _("vote")
-        RESULTS = "results", _("results")
-        IMPLEMENTATION = "implementation", _("implementation")
+    # Module-level so that Meta's constraints can name its values too.
+    Kind = PhaseKind
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="phases", verbose_name=_("cycle"))
     kind = models.CharField(_("phase"), max_length=20, choices=Kind.choices)
@@ -187,7 +191,7 @@ class Phase(models.Model):
                 violation_error_message=_("A phase cannot end before it starts."),
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["information", "proposals", "review", "vote", "results", "implementation"]),
+                condition=Q(kind__in=PhaseKind.values),
                 name="phase_kind_valid",
             ),
         ]

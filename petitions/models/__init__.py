@@ -2,7 +2,6 @@
 
 from petitions.models.council import AgendaItem, CouncilSession, CouncilSessionQuerySet
 from petitions.models.petition import (
-    CLOSED_STATES,
     REASONS_MAX_LENGTH,
     REQUEST_MAX_LENGTH,
     Petition,
@@ -13,7 +12,6 @@ from petitions.models.petition import (
 from petitions.models.support import Support, SupportQuerySet
 
 __all__ = [
-    "CLOSED_STATES",
     "REASONS_MAX_LENGTH",
     "REQUEST_MAX_LENGTH",
     "AgendaItem",

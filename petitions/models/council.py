@@ -36,12 +36,16 @@ class CouncilSessionQuerySet(models.QuerySet):
         return self.ordinary().filter(period_start__gt=day).order_by("period_start").first()
 
 
+class CouncilSessionKind(models.TextChoices):
+    ORDINARY = "ordinary", _("ordinary session")
+    EXTRAORDINARY = "extraordinary", _("extraordinary session")
+
+
 class CouncilSession(models.Model):
     """A session of the commune council: ordinary (first week of February, May, October) or extraordinary."""
 
-    class Kind(models.TextChoices):
-        ORDINARY = "ordinary", _("ordinary session")
-        EXTRAORDINARY = "extraordinary", _("extraordinary session")
+    # Module-level so that Meta's constraints can name its values too.
+    Kind = CouncilSessionKind
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ORDINARY)
     slug = models.SlugField(
@@ -88,7 +92,7 @@ class CouncilSession(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["period_start"],
-                condition=Q(kind="ordinary"),
+                condition=Q(kind=CouncilSessionKind.ORDINARY),
                 name="councilsession_one_ordinary_per_period",
                 violation_error_message=_("There is already an ordinary session for this period."),
             ),

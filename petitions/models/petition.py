@@ -54,6 +54,34 @@ class PetitionQuerySet(ModeratedQuerySet):
         return self.filter(closed_on__lt=day)
 
 
+class PetitionKind(models.TextChoices):
+    CITIZENS = "citizens", _("citizens' petition")
+    ASSOCIATION = "association", _("association's petition")
+
+
+class PetitionState(models.TextChoices):
+    SUBMITTED = "submitted", _("submitted for pre-check")
+    NOT_ADMITTED = "not_admitted", _("not admitted at pre-check")
+    PUBLISHED = "published", _("gathering support")
+    DEPOSITED = "deposited", _("deposited")
+    UNDER_REVIEW = "under_review", _("under review by the bureau")
+    ACCEPTED = "accepted", _("accepted")
+    REFUSED = "refused", _("refused")
+    DELIBERATED = "deliberated", _("deliberated")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+# The states in which the petition has been deposited, and those in which it is on a session's agenda.
+DEPOSITED_STATES = [
+    PetitionState.DEPOSITED,
+    PetitionState.UNDER_REVIEW,
+    PetitionState.ACCEPTED,
+    PetitionState.REFUSED,
+    PetitionState.DELIBERATED,
+]
+SCHEDULED_STATES = [PetitionState.ACCEPTED, PetitionState.DELIBERATED]
+
+
 class Petition(Moderated):
     """A petition asking the council to put a matter within the commune's competences on its agenda.
 
@@ -61,20 +89,9 @@ class Petition(Moderated):
     awaiting review, published or hidden); its place in the statutory procedure is `state`.
     """
 
-    class Kind(models.TextChoices):
-        CITIZENS = "citizens", _("citizens' petition")
-        ASSOCIATION = "association", _("association's petition")
-
-    class State(models.TextChoices):
-        SUBMITTED = "submitted", _("submitted for pre-check")
-        NOT_ADMITTED = "not_admitted", _("not admitted at pre-check")
-        PUBLISHED = "published", _("gathering support")
-        DEPOSITED = "deposited", _("deposited")
-        UNDER_REVIEW = "under_review", _("under review by the bureau")
-        ACCEPTED = "accepted", _("accepted")
-        REFUSED = "refused", _("refused")
-        DELIBERATED = "deliberated", _("deliberated")
-        WITHDRAWN = "withdrawn", _("withdrawn")
+    # Module-level so that Meta's constraints can name their values too.
+    Kind = PetitionKind
+    State = PetitionState
 
     class Domain(models.TextChoices):
         # The commune's own competences (Organic Law 113-14, articles 83 and following).
@@ -197,12 +214,12 @@ class Petition(Moderated):
         constraints = [
             *Moderated.Meta.constraints,
             models.CheckConstraint(
-                condition=Q(kind="association") | (~Q(agent_name="") & Q(signature_threshold__isnull=False)),
+                condition=Q(kind=PetitionKind.ASSOCIATION) | (~Q(agent_name="") & Q(signature_threshold__isnull=False)),
                 name="petition_citizens_have_agent_and_threshold",
                 violation_error_message=_("A citizens' petition names its agent and has a signature threshold."),
             ),
             models.CheckConstraint(
-                condition=Q(kind="citizens")
+                condition=Q(kind=PetitionKind.CITIZENS)
                 | (
                     ~Q(association_name="")
                     & Q(association_founded_on__isnull=False)
@@ -216,13 +233,12 @@ class Petition(Moderated):
                 ),
             ),
             models.CheckConstraint(
-                condition=~Q(state__in=["deposited", "under_review", "accepted", "refused", "deliberated"])
-                | (Q(deposited_on__isnull=False) & ~Q(receipt_number="")),
+                condition=~Q(state__in=DEPOSITED_STATES) | (Q(deposited_on__isnull=False) & ~Q(receipt_number="")),
                 name="petition_deposit_recorded",
                 violation_error_message=_("A deposited petition has a receipt number and a deposit date."),
             ),
             models.CheckConstraint(
-                condition=~Q(state__in=["accepted", "deliberated"]) | Q(session__isnull=False),
+                condition=~Q(state__in=SCHEDULED_STATES) | Q(session__isnull=False),
                 name="petition_accepted_has_session",
                 violation_error_message=_("An accepted petition is scheduled to a council session."),
             ),
@@ -294,15 +310,6 @@ class Petition(Moderated):
         return self.state == self.State.PUBLISHED and self.status == self.Status.PUBLISHED
 
     @property
-    def is_closed(self) -> bool:
-        return self.state in CLOSED_STATES
-
-    @property
-    def filer(self) -> str:
-        """Return who files the petition: its agent, or the association."""
-        return self.agent_name if self.kind == self.Kind.CITIZENS else self.association_name
-
-    @property
     def support_percent(self) -> int:
         """Return the online supports as a share of the signature threshold, at most 100."""
         if not self.signature_threshold:
@@ -336,16 +343,6 @@ class Petition(Moderated):
     def days_to_deadline_on(self, day: datetime.date) -> int | None:
         """Return the days from day to the notice deadline, negative once it has passed."""
         return (self.notice_deadline - day).days if self.notice_deadline else None
-
-
-CLOSED_STATES = frozenset(
-    {
-        Petition.State.NOT_ADMITTED,
-        Petition.State.REFUSED,
-        Petition.State.DELIBERATED,
-        Petition.State.WITHDRAWN,
-    }
-)
 
 
 class PetitionEvent(models.Model):
