@@ -79,12 +79,6 @@ class Figures:
             return None
         return share_percent(self.expenditure_executed, self.expenditure)
 
-    @property
-    def revenue_execution_rate(self) -> Decimal | None:
-        if self.revenue_executed is None or not self.revenue:
-            return None
-        return share_percent(self.revenue_executed, self.revenue)
-
     def per_inhabitant(self, amount: Decimal | None) -> Decimal | None:
         if amount is None or not self.population:
             return None
