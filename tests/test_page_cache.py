@@ -9,6 +9,7 @@ from django.template import RequestContext, Template
 from django.test import Client
 from django.urls import path
 
+from consultations.models import Comment
 from programme.models import Project
 from tests.factories import programme_build
 
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
 PROJECT = "/fr/programme/projects/project-1/"
+COMMENTS = "/fr/consultations/projects/project-1/comments/"
 
 
 def tokens_in(response) -> set[str]:
@@ -193,3 +195,30 @@ def test_a_post_that_writes_nothing_leaves_the_cache_intact():
     assert Client().get("/page/").headers["X-Cache"] == "hit"
     assert Client().post("/message-redirect/").status_code == 302
     assert Client().get("/page/").headers["X-Cache"] == "hit"
+
+
+# On the real project page: only a comment that is saved empties the cache (openmun/cache.py).
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [
+        ({"text": "Quand le projet commence-t-il ?", "consent": "on", "hp_check": "http://spam.example"}, 302),
+        ({"text": ""}, 200),
+    ],
+    ids=["honeypot", "invalid"],
+)
+def test_a_comment_that_is_not_saved_leaves_the_cache_intact(client, data, status):
+    programme_build()
+    client.get(PROJECT)
+    assert client.get(PROJECT).headers["X-Cache"] == "hit"
+    assert Client().post(COMMENTS, data).status_code == status
+    assert client.get(PROJECT).headers["X-Cache"] == "hit"
+    assert not Comment.objects.exists()
+
+
+def test_a_comment_that_is_saved_empties_the_cache(client):
+    programme_build()
+    client.get(PROJECT)
+    assert client.get(PROJECT).headers["X-Cache"] == "hit"
+    response = Client().post(COMMENTS, {"text": "Quand le projet commence-t-il ?", "consent": "on"})
+    assert response.status_code == 302 and Comment.objects.count() == 1
+    assert client.get(PROJECT).headers["X-Cache"] == "miss"

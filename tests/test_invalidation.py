@@ -1,0 +1,383 @@
+"""Every write service moves the content version, so that no cached page outlives the data it shows."""
+
+import datetime
+import importlib
+import inspect
+import pkgutil
+from decimal import Decimal
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+import petitions.services
+from budgets import services as budget_services
+from budgets.imports import ParsedLine
+from budgets.models import BudgetLine, Phase, Proposal
+from consultations import services as consultation_services
+from consultations.models import Contribution
+from moderation import services as moderation_services
+from moderation.models import Moderated
+from openmun.cache import CONTENT, version_get
+from petitions.models import Petition, PetitionEvent, Support
+from petitions.services import steps
+from tests.budgets.factories import BudgetYearFactory, ProposalFactory, cycle_build, voter_make
+from tests.consultations.factories import CommentFactory, ContributionFactory, open_round
+from tests.factories import CommuneFactory, ProgrammeFactory, ProjectFactory
+from tests.petitions.factories import CouncilSessionFactory, PetitionFactory, SupportFactory
+
+pytestmark = pytest.mark.django_db
+
+State = Petition.State
+Kind = Phase.Kind
+SITE = "https://openmun.example.ma"
+PENDING = Moderated.Status.PENDING
+PUBLISHED = Moderated.Status.PUBLISHED
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def comment(**fields):
+    return CommentFactory(project=ProjectFactory(), **fields)
+
+
+# Each function sets up what its service needs and returns the call, so that the version is read in between.
+
+
+def item_moderate(user):
+    item = comment(status=PENDING)
+    return lambda: moderation_services.item_moderate(item=item, decision=PUBLISHED, acting_user=user)
+
+
+def items_moderate(user):
+    item = comment(status=PENDING)
+    return lambda: moderation_services.items_moderate(items=[item], decision=PUBLISHED, acting_user=user)
+
+
+def item_report(user):
+    item = comment()
+
+    def call():
+        with override_settings(OPENMUN_MODERATION_REPORT_THRESHOLD=1):
+            moderation_services.item_report(item=item)
+
+    return call
+
+
+def personal_data_purge(user):
+    comment(created_at=timezone.now() - datetime.timedelta(days=400))
+    return lambda: moderation_services.personal_data_purge(before=timezone.now() - datetime.timedelta(days=365))
+
+
+def contribution_submit(user):
+    consultation_round = open_round(ProgrammeFactory())
+    return lambda: consultation_services.contribution_submit(
+        consultation_round=consultation_round, text="نقترح إحداث مساحات خضراء قرب المدارس"
+    )
+
+
+def contribution_record(user):
+    consultation_round = open_round(ProgrammeFactory())
+    return lambda: consultation_services.contribution_record(
+        consultation_round=consultation_round,
+        channel=Contribution.Channel.PAPER,
+        text="تنظيم حملات تحسيسية في الأسواق",
+        acting_user=user,
+    )
+
+
+def contribution_answer(user):
+    contribution = ContributionFactory(round=open_round(ProgrammeFactory()))
+    return lambda: consultation_services.contribution_answer(
+        contribution=contribution,
+        outcome=Contribution.Outcome.OUT_OF_SCOPE,
+        answers={"ar": "خارج اختصاصات الجماعة"},
+        acting_user=user,
+    )
+
+
+def comment_post(user):
+    project = ProjectFactory()
+    return lambda: consultation_services.comment_post(project=project, text="متى يبدأ المشروع؟")
+
+
+def comment_reply(user):
+    item = comment()
+    return lambda: consultation_services.comment_reply(comment=item, text="في الربيع المقبل.", acting_user=user)
+
+
+def council_sessions_generate(user):
+    return lambda: petitions.services.council_sessions_generate(year=2031)
+
+
+def petition_submit(user):
+    CommuneFactory(population=192676)
+    return lambda: petitions.services.petition_submit(
+        kind=Petition.Kind.CITIZENS,
+        title="إنارة حي الأمل بالإنارة العمومية",
+        request="نطلب من المجلس إدراج نقطة تتعلق بتعميم الإنارة العمومية في حي الأمل.",
+        reasons="الحي يعاني من الظلام ليلا مما يهدد سلامة السكان.",
+        domain=Petition.Domain.LIGHTING,
+        contact_email="agent@example.ma",
+        agent_name="فاطمة الزهراء",
+        language="ar",
+    )
+
+
+def petition_publish(user):
+    petition = PetitionFactory(state=State.SUBMITTED, status=PENDING, published_on=None)
+    return lambda: petitions.services.petition_publish(petition=petition, acting_user=user)
+
+
+def petition_not_admit(user):
+    petition = PetitionFactory(state=State.SUBMITTED, status=PENDING, published_on=None)
+    return lambda: petitions.services.petition_not_admit(petition=petition, reason="خارج الاختصاص", acting_user=user)
+
+
+def petition_deposit(user):
+    petition = PetitionFactory()
+    return lambda: petitions.services.petition_deposit(
+        petition=petition, receipt_number="1/2026", deposited_on=today(), paper_signature_count=210, acting_user=user
+    )
+
+
+def petition_review_start(user):
+    petition = PetitionFactory(state=State.DEPOSITED, deposited_on=today())
+    return lambda: petitions.services.petition_review_start(petition=petition, started_on=today(), acting_user=user)
+
+
+def petition_accept(user):
+    petition = PetitionFactory(state=State.UNDER_REVIEW, deposited_on=today(), paper_signature_count=210)
+    session = CouncilSessionFactory()
+    return lambda: petitions.services.petition_accept(
+        petition=petition, decided_on=today(), session=session, committees={"ar": "لجنة"}, acting_user=user
+    )
+
+
+def petition_refuse(user):
+    petition = PetitionFactory(state=State.UNDER_REVIEW, deposited_on=today())
+    return lambda: petitions.services.petition_refuse(
+        petition=petition, decided_on=today(), reasons={"ar": "خارج الاختصاص"}, acting_user=user
+    )
+
+
+def petition_refusal_notify(user):
+    petition = PetitionFactory(
+        state=State.REFUSED, deposited_on=today(), decided_on=today(), closed_on=today(), refusal_reasons_ar="سبب"
+    )
+    return lambda: petitions.services.petition_refusal_notify(petition=petition, notified_on=today(), acting_user=user)
+
+
+def petition_deliberate(user):
+    petition = PetitionFactory(
+        state=State.ACCEPTED,
+        deposited_on=today(),
+        decided_on=today(),
+        paper_signature_count=210,
+        session=CouncilSessionFactory(),
+        committees_ar="لجنة",
+    )
+    return lambda: petitions.services.petition_deliberate(
+        petition=petition,
+        deliberated_on=today(),
+        outcome=Petition.Outcome.APPROVED,
+        decision_reference="45/2026",
+        acting_user=user,
+    )
+
+
+def petition_withdraw(user):
+    petition = PetitionFactory()
+    return lambda: petitions.services.petition_withdraw(petition=petition, withdrawn_on=today(), acting_user=user)
+
+
+def event_add(user):
+    petition = PetitionFactory()
+    return lambda: steps.event_add(petition, PetitionEvent.Action.PUBLISHED, today(), acting_user=user)
+
+
+def support_submit(user):
+    petition = PetitionFactory()
+    return lambda: petitions.services.support_submit(
+        petition=petition,
+        name="مواطن",
+        relation=Support.Relation.RESIDENT,
+        email="citizen@example.ma",
+        consent=True,
+        site_url=SITE,
+    )
+
+
+def support_confirm(user):
+    support = SupportFactory(confirmed_at=None)
+    return lambda: petitions.services.support_confirm(support=support)
+
+
+def petition_data_purge(user):
+    closed = PetitionFactory(state=State.WITHDRAWN, closed_on=today() - datetime.timedelta(days=3650))
+    SupportFactory(petition=closed)
+    return lambda: petitions.services.petition_data_purge()
+
+
+def budget_year_import(user):
+    # A year without lines: no deletion moves the version, only the signal sent once the import commits.
+    budget_year = BudgetYearFactory()
+    line = ParsedLine(
+        part=BudgetLine.Part.OPERATING,
+        direction=BudgetLine.Direction.REVENUE,
+        code="R-1",
+        labels={"ar": "الرسم على الأراضي غير المبنية", "fr": "Taxe sur les terrains non bâtis"},
+        explanations={},
+        adopted=Decimal("1000.00"),
+        executed=None,
+    )
+    return lambda: budget_services.budget_year_import(budget_year=budget_year, lines=[line], acting_user=user)
+
+
+def proposal_submit(user):
+    cycle = cycle_build(current=Kind.PROPOSALS, proposals=0)
+    return lambda: budget_services.proposal_submit(
+        cycle=cycle,
+        title="ملعب قرب للأطفال",
+        description="تحويل الأرض الفارغة قرب المدرسة إلى ملعب صغير مسيج.",
+        neighbourhood="حي النهضة",
+        estimated_cost=Decimal("300000"),
+    )
+
+
+def proposal_review(user):
+    proposal = ProposalFactory(
+        cycle=cycle_build(current=Kind.REVIEW, proposals=0), eligibility=Proposal.Eligibility.PENDING
+    )
+    return lambda: budget_services.proposal_review(
+        proposal=proposal, eligibility=Proposal.Eligibility.ELIGIBLE, acting_user=user
+    )
+
+
+def voter_register(user):
+    cycle = cycle_build(current=Kind.VOTE)
+    return lambda: budget_services.voter_register(cycle=cycle, email="voter@example.ma", site_url=SITE)
+
+
+def voter_confirm(user):
+    cycle = cycle_build(current=Kind.VOTE)
+    token = budget_services.voter_token_make(voter_make(cycle, "voter@example.ma", confirmed=False))
+    return lambda: budget_services.voter_confirm(cycle=cycle, token=token)
+
+
+def ballot_cast(user):
+    cycle = cycle_build(current=Kind.VOTE)
+    voter = voter_make(cycle, "voter@example.ma")
+    return lambda: budget_services.ballot_cast(voter=voter, proposals=[cycle.proposals.first()])
+
+
+def ballot_record_paper(user):
+    cycle = cycle_build(current=Kind.VOTE)
+    return lambda: budget_services.ballot_record_paper(
+        cycle=cycle, reference="P-1", proposals=[cycle.proposals.first()], acting_user=user
+    )
+
+
+# Services whose write changes what a page shows: each must move the content version.
+WRITES = {
+    "moderation.services.item_moderate": item_moderate,
+    "moderation.services.items_moderate": items_moderate,
+    # Past the threshold: an update() that withdraws the item, so the service moves the version itself.
+    "moderation.services.item_report": item_report,
+    # An update() too: the erased names must leave the cached pages.
+    "moderation.services.personal_data_purge": personal_data_purge,
+    "consultations.services.contribution_submit": contribution_submit,
+    "consultations.services.contribution_record": contribution_record,
+    "consultations.services.contribution_answer": contribution_answer,
+    "consultations.services.comment_post": comment_post,
+    "consultations.services.comment_reply": comment_reply,
+    "petitions.services.council_sessions_generate": council_sessions_generate,
+    "petitions.services.petition_submit": petition_submit,
+    "petitions.services.petition_publish": petition_publish,
+    "petitions.services.petition_not_admit": petition_not_admit,
+    "petitions.services.petition_deposit": petition_deposit,
+    "petitions.services.petition_review_start": petition_review_start,
+    "petitions.services.petition_accept": petition_accept,
+    "petitions.services.petition_refuse": petition_refuse,
+    "petitions.services.petition_refusal_notify": petition_refusal_notify,
+    "petitions.services.petition_deliberate": petition_deliberate,
+    "petitions.services.petition_withdraw": petition_withdraw,
+    "petitions.services.steps.event_add": event_add,
+    "petitions.services.support_submit": support_submit,
+    # An update() of the count, called by the confirmation link's view but also from anywhere else.
+    "petitions.services.support_confirm": support_confirm,
+    "petitions.services.petition_data_purge": petition_data_purge,
+    # bulk_create: the service sends objects_bulk_saved once the transaction commits.
+    "budgets.services.budget_year_import": budget_year_import,
+    "budgets.services.proposal_submit": proposal_submit,
+    "budgets.services.proposal_review": proposal_review,
+    "budgets.services.voter_register": voter_register,
+    "budgets.services.ballot_cast": ballot_cast,
+    "budgets.services.ballot_record_paper": ballot_record_paper,
+}
+
+# Services that write what no page shows, and so deliberately leave the cached pages alone.
+WRITES_NOTHING_PUBLIC = {
+    "budgets.services.voter_confirm": (
+        voter_confirm,
+        "who confirmed is never shown; the ballot page reads the voter from the visitor's session, never cached",
+    ),
+}
+
+# Checks, tokens and helpers of the services: they write nothing.
+READ_ONLY = {
+    "moderation.services.moderation_initial_status",
+    "moderation.services.duplicate_refuse",
+    "moderation.services.contact_details_models",
+    "petitions.services.allowed_next_states",
+    "petitions.services.steps.transition_check",
+    "petitions.services.steps.petition_locked",
+    "petitions.services.steps.date_check",
+    "petitions.services.steps.translations_set",
+    "petitions.services.support_token_make",
+    "petitions.services.support_token_read",
+    "budgets.services.proposal_review_check",
+    "budgets.services.email_fingerprint",
+    "budgets.services.voter_token_make",
+    "budgets.services.voter_token_read",
+}
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_a_write_service_moves_the_content_version(name, admin_user, django_capture_on_commit_callbacks):
+    call = WRITES[name](admin_user)
+    before = version_get(CONTENT)
+    with django_capture_on_commit_callbacks(execute=True):
+        call()
+    assert version_get(CONTENT) != before
+
+
+@pytest.mark.parametrize("name", WRITES_NOTHING_PUBLIC)
+def test_a_write_that_no_page_shows_keeps_the_cached_pages(name, admin_user, django_capture_on_commit_callbacks):
+    setup, _reason = WRITES_NOTHING_PUBLIC[name]
+    call = setup(admin_user)
+    before = version_get(CONTENT)
+    with django_capture_on_commit_callbacks(execute=True):
+        call()
+    assert version_get(CONTENT) == before
+
+
+def public_functions(module) -> set:
+    return {
+        function
+        for name, function in inspect.getmembers(module, inspect.isfunction)
+        if not name.startswith("_") and function.__module__ == module.__name__
+    }
+
+
+def test_every_service_has_decided_how_it_invalidates():
+    modules = [moderation_services, consultation_services, budget_services] + [
+        importlib.import_module(f"{petitions.services.__name__}.{module.name}")
+        for module in pkgutil.iter_modules(petitions.services.__path__)
+    ]
+    found = set().union(*(public_functions(module) for module in modules))
+    declared = {pkgutil.resolve_name(name) for name in {*WRITES, *WRITES_NOTHING_PUBLIC, *READ_ONLY}}
+    assert sorted(f"{f.__module__}.{f.__name__}" for f in found - declared) == []
+    assert sorted(f"{f.__module__}.{f.__name__}" for f in declared - found) == []
