@@ -46,10 +46,13 @@ admin: $(VENV)/.installed-run
 	$(RUN_ENV) $(MANAGE) migrate --noinput -v0
 	$(RUN_ENV) $(MANAGE) createsuperuser
 
+# Lint (ruff, formatting, the one-way app layers of pyproject.toml), then every test, browser tests included.
 test: | $(BIN)/python
 	@scripts/system-deps test
 	@$(MAKE) --no-print-directory $(VENV)/.installed-test compilemessages
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 # The same suite against PostgreSQL (DATABASE_URL defaults to the local server, user postgres).
@@ -69,6 +72,7 @@ check-deploy: $(VENV)/.installed-run
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format .

@@ -25,6 +25,16 @@ from petitions.services.steps import (
 )
 
 
+def _decision_date_check(petition: Petition, decided_on: datetime.date) -> None:
+    """Refuse a bureau's decision dated in the future or before the review started (or the deposit)."""
+    date_check(
+        "decided_on",
+        decided_on,
+        not_before=petition.review_started_on or petition.deposited_on,
+        not_before_label=_("the deposit"),
+    )
+
+
 def petition_deposit(
     *,
     petition: Petition,
@@ -90,12 +100,7 @@ def petition_accept(
     with transaction.atomic():
         petition = petition_locked(petition)
         transition_check(petition, State.ACCEPTED)
-        date_check(
-            "decided_on",
-            decided_on,
-            not_before=petition.review_started_on or petition.deposited_on,
-            not_before_label=_("the deposit"),
-        )
+        _decision_date_check(petition, decided_on)
         if petition.kind == Petition.Kind.CITIZENS and (petition.paper_signature_count or 0) < (
             petition.signature_threshold or 0
         ):
@@ -149,12 +154,7 @@ def petition_refuse(
     with transaction.atomic():
         petition = petition_locked(petition)
         transition_check(petition, State.REFUSED)
-        date_check(
-            "decided_on",
-            decided_on,
-            not_before=petition.review_started_on or petition.deposited_on,
-            not_before_label=_("the deposit"),
-        )
+        _decision_date_check(petition, decided_on)
         if not any((reasons or {}).values()):
             raise ValidationError(
                 {"refusal_reasons": ValidationError(_("A refusal states its reasons."), code="reasons_required")}

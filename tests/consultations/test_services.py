@@ -7,8 +7,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from consultations import services
-from moderation import services as moderation_services
 from consultations.models import Comment, Contribution
+from moderation import services as moderation_services
 from moderation.models import Moderated
 from tests.consultations.factories import CommentFactory, ContributionFactory
 
@@ -142,11 +142,15 @@ def test_each_outcome_is_validated(moderator, consultation_round):
 
 def test_moderation_publishes_or_hides_with_a_reason(moderator, programme):
     comment = CommentFactory(project=programme.projects.first(), status=Moderated.Status.PENDING, report_count=2)
-    comment = moderation_services.item_moderate(item=comment, decision=Moderated.Status.PUBLISHED, acting_user=moderator)
+    comment = moderation_services.item_moderate(
+        item=comment, decision=Moderated.Status.PUBLISHED, acting_user=moderator
+    )
     assert comment.status == Moderated.Status.PUBLISHED and comment.report_count == 0
     assert comment.moderated_by == moderator and comment.moderated_at is not None
     with pytest.raises(ValidationError) as error:
-        moderation_services.item_moderate(item=comment, decision=Moderated.Status.HIDDEN, reason="  ", acting_user=moderator)
+        moderation_services.item_moderate(
+            item=comment, decision=Moderated.Status.HIDDEN, reason="  ", acting_user=moderator
+        )
     assert error.value.code == "reason_required"
     comment = moderation_services.item_moderate(
         item=comment, decision=Moderated.Status.HIDDEN, reason="إساءة", acting_user=moderator
@@ -167,7 +171,9 @@ def test_bulk_moderation_is_all_or_nothing(moderator, programme, consultation_ro
         CommentFactory(project=programme.projects.first(), status=Moderated.Status.PENDING),
         ContributionFactory(round=consultation_round, status=Moderated.Status.PENDING),
     ]
-    assert moderation_services.items_moderate(items=items, decision=Moderated.Status.PUBLISHED, acting_user=moderator) == 2
+    assert (
+        moderation_services.items_moderate(items=items, decision=Moderated.Status.PUBLISHED, acting_user=moderator) == 2
+    )
     with pytest.raises(ValidationError):
         moderation_services.items_moderate(items=items, decision=Moderated.Status.HIDDEN, acting_user=moderator)
     assert all(type(i).objects.get(pk=i.pk).status == Moderated.Status.PUBLISHED for i in items)
