@@ -1,7 +1,8 @@
 """The budgets app's models: the citizen budget and the participatory budget."""
 
+from .ballots import Ballot, BallotChoice, Voter
 from .citizen import BudgetLine, BudgetYear, GlossaryTerm
-from .participatory import Ballot, BallotChoice, Cycle, Phase, Proposal, ProposalUpdate, Voter
+from .participatory import Cycle, Phase, Proposal, ProposalUpdate
 
 __all__ = [
     "Ballot",

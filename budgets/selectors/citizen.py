@@ -1,8 +1,4 @@
-"""Reads of the budgets for the public pages and the booklet; each costs a fixed number of queries.
-
-Every figure is computed from the lines, never typed: totals, balances, amounts per inhabitant, the change
-on the previous year, the execution rate; and, for the participatory budget, votes counted from the ballots.
-"""
+"""Reads of the citizen budget: a year's figures computed from its lines, its charts and calendar."""
 
 from __future__ import annotations
 
@@ -10,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -18,14 +14,11 @@ from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from budgets.charts import Chart, chart_build, share_percent
-from budgets.models import Ballot, BudgetLine, BudgetYear, Cycle, GlossaryTerm, Phase, Proposal, Voter
+from budgets.models import BudgetLine, BudgetYear, GlossaryTerm
 from programme.selectors import commune_get
 
 Part = BudgetLine.Part
 Direction = BudgetLine.Direction
-
-
-# Citizen budget
 
 
 def amount_sum(lines: list[BudgetLine]) -> Decimal:
@@ -397,164 +390,4 @@ def year_detail_data(year: int) -> dict:
         "glossary": list(GlossaryTerm.objects.all()),
         "years": years,
         "population_is_the_communes": not budget_year.population,
-    }
-
-
-# Participatory budget
-
-
-def cycles_for_listing():
-    """Return the published cycles with their phases and their number of published proposals."""
-    return (
-        Cycle.objects.published()
-        .prefetch_related(Prefetch("phases", queryset=Phase.objects.order_by("starts_on", "pk")))
-        .annotate(proposal_count=Count("proposals", filter=Q(proposals__status=Proposal.Status.PUBLISHED)))
-        .order_by("-year", "slug")
-    )
-
-
-def cycle_list_data() -> dict:
-    """Return the published cycles of the participatory budget."""
-    cycles = list(cycles_for_listing())
-    return {
-        "cycles": cycles,
-        "has_demonstration": any(cycle.is_demonstration for cycle in cycles),
-        "today": timezone.localdate(),
-    }
-
-
-def cycle_get(slug: str) -> Cycle:
-    """Return a published cycle with its phases, or raise Http404."""
-    try:
-        return cycles_for_listing().get(slug=slug)
-    except Cycle.DoesNotExist:
-        raise Http404("No such cycle.") from None
-
-
-@dataclass(frozen=True)
-class ResultRow:
-    proposal: Proposal
-    rank: int
-    votes: int
-    share: Decimal
-    is_winner: bool
-
-
-@dataclass(frozen=True)
-class Results:
-    """The eligible proposals ranked by votes, and the winners that fit the envelope, chosen greedily."""
-
-    rows: list[ResultRow]
-    ballot_count: int
-    envelope: Decimal
-
-    @property
-    def winners(self) -> list[Proposal]:
-        return [row.proposal for row in self.rows if row.is_winner]
-
-    @property
-    def winners_cost(self) -> Decimal:
-        return sum((proposal.cost for proposal in self.winners), Decimal(0))
-
-    @property
-    def remaining(self) -> Decimal:
-        return self.envelope - self.winners_cost
-
-
-def results_compute(cycle: Cycle, proposals: list[Proposal], *, ballot_count: int) -> Results:
-    """Return the eligible proposals (annotated with_votes) ranked, and the winners.
-
-    Most votes first; a tie goes to the cheaper proposal, then to the earlier one. Going down the ranking,
-    a proposal wins when it still fits in what is left of the envelope; a proposal without a vote never wins.
-    """
-    eligible = [p for p in proposals if p.eligibility == Proposal.Eligibility.ELIGIBLE and p.is_published]
-    ranked = sorted(eligible, key=lambda p: (-p.vote_count, p.cost, p.created_at, p.pk))
-    rows, spent, previous_votes, rank = [], Decimal(0), None, 0
-    for position, proposal in enumerate(ranked, start=1):
-        if proposal.vote_count != previous_votes:
-            rank, previous_votes = position, proposal.vote_count
-        wins = proposal.vote_count > 0 and spent + proposal.cost <= cycle.envelope
-        if wins:
-            spent += proposal.cost
-        rows.append(
-            ResultRow(
-                proposal=proposal,
-                rank=rank,
-                votes=proposal.vote_count,
-                share=share_percent(Decimal(proposal.vote_count), Decimal(ballot_count)),
-                is_winner=wins,
-            )
-        )
-    return Results(rows=rows, ballot_count=ballot_count, envelope=cycle.envelope)
-
-
-def with_cycle(proposals: list[Proposal], cycle: Cycle) -> list[Proposal]:
-    """Return the proposals with their cycle set, so that their URLs cost no query."""
-    for proposal in proposals:
-        proposal.cycle = cycle
-    return proposals
-
-
-def cycle_proposals(cycle: Cycle) -> list[Proposal]:
-    """Return a cycle's published proposals with their votes and updates, without contact details."""
-    return with_cycle(
-        list(
-            Proposal.objects.published()
-            .filter(cycle=cycle)
-            .with_votes()
-            .defer("email")
-            .prefetch_related("updates")
-            .order_by("created_at", "pk")
-        ),
-        cycle,
-    )
-
-
-def cycle_detail_data(slug: str) -> dict:
-    """Return a cycle with its phases, its published proposals and, once public, the results."""
-    cycle = cycle_get(slug)
-    today = timezone.localdate()
-    proposals = cycle_proposals(cycle)
-    results = None
-    if cycle.results_visible_on(today):
-        results = results_compute(cycle, proposals, ballot_count=cycle.ballots.count())
-    return {
-        "cycle": cycle,
-        "today": today,
-        "phase": cycle.phase_on(today),
-        "next_phase": cycle.next_phase_on(today),
-        "phases": [(phase, phase.is_past_on(today), phase.is_running_on(today)) for phase in cycle.phases.all()],
-        "proposals": proposals,
-        "results": results,
-        "winner_ids": {proposal.pk for proposal in results.winners} if results else set(),
-    }
-
-
-def proposal_detail_data(slug: str, pk: int) -> dict:
-    """Return a published proposal of a cycle with its updates and, once public, its result; or raise Http404."""
-    data = cycle_detail_data(slug)
-    proposal = next((p for p in data["proposals"] if p.pk == pk), None)
-    if proposal is None:
-        raise Http404("No such proposal.")
-    row = next((row for row in data["results"].rows if row.proposal.pk == pk), None) if data["results"] else None
-    return {**data, "proposal": proposal, "result": row}
-
-
-def voter_get(cycle: Cycle, voter_id: int | None) -> Voter | None:
-    """Return the cycle's confirmed voter with that id, or None."""
-    if voter_id is None:
-        return None
-    return Voter.objects.filter(pk=voter_id, cycle=cycle, confirmed_at__isnull=False).first()
-
-
-def ballot_data(cycle: Cycle, voter: Voter | None) -> dict:
-    """Return the voter's ballot, the proposals the voter can choose with their costs, and the current choice."""
-    ballot = Ballot.objects.filter(cycle=cycle, voter=voter).prefetch_related("choices").first() if voter else None
-    proposals = with_cycle(list(Proposal.objects.eligible().filter(cycle=cycle).defer("email").order_by("pk")), cycle)
-    chosen = {choice.proposal_id for choice in ballot.choices.all()} if ballot else set()
-    return {
-        "ballot": ballot,
-        "proposals": proposals,
-        "chosen_ids": chosen,
-        "chosen_cost": sum((p.cost for p in proposals if p.pk in chosen), Decimal(0)),
     }
