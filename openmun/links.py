@@ -22,3 +22,8 @@ def translated_urls(obj) -> dict[str, str]:
 def site_url(request: HttpRequest) -> str:
     """Return the scheme and host the visitor used (no trailing slash), for links sent by e-mail or feeds."""
     return request.build_absolute_uri("/").rstrip("/")
+
+
+def site_host(request: HttpRequest) -> str:
+    """Return the host name the visitor used, without its port: permanent ids (tag: URIs, UIDs) are minted under it."""
+    return request.get_host().split(":")[0]

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from openmun.cache import CACHE_ERRORS
+from openmun.links import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ RETRY_AFTER = 30
 @require_GET
 def robots_txt(request):
     # Search result pages are endless combinations of words: crawlers get the sitemap instead.
-    sitemap = f"{request.scheme}://{request.get_host()}/sitemap.xml"
+    sitemap = f"{site_url(request)}/sitemap.xml"
     return HttpResponse(
         "User-agent: *\nDisallow: /ar/admin/\nDisallow: /fr/admin/\n"
         f"Disallow: /ar/search/\nDisallow: /fr/search/\nSitemap: {sitemap}\n",

@@ -20,7 +20,7 @@ from openmun import spreadsheets
 from openmun.actions import audit_log
 from openmun.antiabuse import rate_limit
 from openmun.ical import calendar_document
-from openmun.links import crumb, site_url
+from openmun.links import crumb, site_host, site_url
 from openmun.pdf import pdf_response
 from petitions import pdf, selectors, services
 from petitions.forms import PetitionForm, SupportForm
@@ -269,7 +269,7 @@ def session_ical(request):
         selectors.council_session_events(),
         name=_("Sessions of the commune council"),
         description=_("Ordinary sessions in the first week of February, May and October, and extraordinary sessions."),
-        host=request.get_host().split(":")[0],
+        host=site_host(request),
         base_url=site_url(request),
         language=get_language(),
     )

@@ -12,6 +12,7 @@ from django.utils.html import escape, linebreaks
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from openmun.links import site_host
 from transparency.registry import FeedItem, registry
 
 ITEMS = 50
@@ -35,7 +36,7 @@ class TopicFeed(Feed):
     def get_object(self, request, slug: str) -> Topic:
         if slug != ALL and slug not in registry.feeds:
             raise Http404("No such feed.")
-        return Topic(slug=slug, host=request.get_host().split(":")[0])
+        return Topic(slug=slug, host=site_host(request))
 
     def title(self, topic: Topic) -> str:
         name = _("Everything that changes") if topic.slug == ALL else str(registry.feeds[topic.slug].title)

@@ -16,15 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from openmun.ical import calendar_document
-from openmun.links import crumb
+from openmun.links import crumb, site_host, site_url
 from transparency import opendata, selectors, share, sitemaps
 from transparency.feeds import TopicFeed
 from transparency.registry import registry
-
-
-def base_url(request) -> str:
-    return f"{request.scheme}://{request.get_host()}"
-
 
 # Search
 
@@ -67,7 +62,7 @@ def api_docs(request):
         "datasets": datasets,
         "licence": opendata.LICENCE,
         "page_size": opendata.PAGE_SIZE,
-        "base_url": base_url(request),
+        "base_url": site_url(request),
         "breadcrumbs": [crumb(_("Open data"), reverse("transparency:open-data")), crumb(_("API"))],
     }
     return render(request, "transparency/api_docs.html", context)
@@ -93,7 +88,7 @@ def dataset_get(slug: str):
 
 
 def dataset_links(request, dataset) -> dict:
-    root = base_url(request)
+    root = site_url(request)
     return {
         "json": root + reverse("api:dataset", kwargs={"dataset": dataset.slug}),
         "csv": root + reverse("api:dataset-csv", kwargs={"dataset": dataset.slug}),
@@ -103,7 +98,7 @@ def dataset_links(request, dataset) -> dict:
 
 @require_GET
 def api_index(request):
-    root = base_url(request)
+    root = site_url(request)
     return api_response(
         {
             "version": opendata.API_VERSION,
@@ -146,7 +141,7 @@ def api_dataset(request, dataset: str):
         page = paginator.page(request.GET.get("page", 1))
     except (EmptyPage, ValueError, TypeError):
         raise Http404("No such page.") from None
-    url = base_url(request) + request.path
+    url = site_url(request) + request.path
     return api_response(
         {
             "dataset": dataset.slug,
@@ -174,7 +169,7 @@ def api_item(request, dataset: str, key: str):
 @require_GET
 def api_schema(request, dataset: str):
     dataset = dataset_get(dataset)
-    response = api_response(opendata.dataset_schema(dataset, base_url=base_url(request)))
+    response = api_response(opendata.dataset_schema(dataset, base_url=site_url(request)))
     response["Content-Type"] = "application/schema+json"
     return response
 
@@ -190,7 +185,7 @@ def api_csv(request, dataset: str):
 
 @require_GET
 def api_zip(request):
-    content, etag = opendata.zip_get(base_url=base_url(request))
+    content, etag = opendata.zip_get(base_url=site_url(request))
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:
@@ -221,8 +216,8 @@ def calendar_ics(request):
             "Council sessions, consultation meetings and rounds, participatory budget phases and the "
             "programme's milestones."
         ),
-        host=request.get_host().split(":")[0],
-        base_url=base_url(request),
+        host=site_host(request),
+        base_url=site_url(request),
         language=translation.get_language(),
     )
     response = HttpResponse(document, content_type="text/calendar; charset=utf-8")
