@@ -91,7 +91,7 @@ bench: | $(BIN)/python
 	$(BIN)/python bench/run.py
 
 # Production settings on this machine: gunicorn (2 workers), PostgreSQL and Redis on their local ports
-# (README "Running in production"; every setting can be overridden from the environment).
+# (docs/operations.md; every setting can be overridden from the environment: docs/configuration.md).
 serve-prod: $(VENV)/.installed-run
 	@scripts/system-deps run
 	scripts/serve-prod

@@ -1,4 +1,4 @@
-"""Citizen participation: consultation rounds and their meetings, contributions, comments and moderation."""
+"""Citizen participation: consultation rounds and their meetings, contributions and comments on projects."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Writes of citizen participation: contributions, comments, their moderation and the commune's answers."""
+"""Writes of citizen participation: contributions, comments, the commune's answers (moderation has its own app)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""openmun settings, read from environment variables (see the README's "Configuration")."""
+"""openmun settings, read from environment variables (docs/configuration.md lists them all)."""
 
 import datetime
 import os
@@ -294,7 +294,7 @@ def env_rate(name: str, default: str) -> tuple[int, int]:
     return count, seconds
 
 
-# Citizen input (consultations; later petitions and budgets): see the README's "Consultations and moderation".
+# Citizen input of every app (the moderation pipeline): see docs/consultations.md.
 # New contributions and comments wait for a moderator unless OPENMUN_PUBLISH_FIRST is true.
 OPENMUN_MODERATION_PUBLISH_FIRST = env_bool("OPENMUN_PUBLISH_FIRST", False)
 # A published item reported this many times goes back to the moderation queue, unpublished.
@@ -309,7 +309,7 @@ OPENMUN_POST_RATE_LIMIT = env_rate("OPENMUN_POST_RATE_LIMIT", "120/600")
 # use REMOTE_ADDR. Set it only when the proxy always overwrites that header.
 OPENMUN_CLIENT_ADDRESS_HEADER = os.environ.get("OPENMUN_CLIENT_ADDRESS_HEADER", "")
 
-# Petitions (Organic Law 113-14, articles 121 to 125): see the README's "Petitions and council sessions".
+# Petitions (Organic Law 113-14, articles 121 to 125): see docs/petitions.md.
 # Signatures a citizens' petition needs, by the commune's population and arrondissements (programme.Commune):
 # 100 under 35 000 inhabitants, 200 from 35 000, 400 with arrondissements.
 OPENMUN_PETITION_THRESHOLDS = {
@@ -326,7 +326,7 @@ OPENMUN_PETITION_DEADLINE_WARNING_DAYS = int(os.environ.get("OPENMUN_PETITION_DE
 # (manage.py purge_petition_data erases them afterwards).
 OPENMUN_SUPPORTER_RETENTION_DAYS = int(os.environ.get("OPENMUN_SUPPORTER_RETENTION_DAYS", "90"))
 
-# Budgets: see the README's "Citizen budget and participatory budget".
+# Budgets: see docs/budgets.md.
 # Hours during which the e-mailed link that lets a person vote in a participatory budget stays valid.
 OPENMUN_VOTE_CONFIRMATION_HOURS = int(os.environ.get("OPENMUN_VOTE_CONFIRMATION_HOURS", "72"))
 

@@ -42,7 +42,7 @@ def record_counts() -> dict[str, int]:
 
 
 class Command(BaseCommand):
-    help = "Back up the data and the uploaded files into a folder (see the README's Backups)."
+    help = "Back up the data and the uploaded files into a folder (see docs/operations.md, Backups)."
 
     def add_arguments(self, parser):
         parser.add_argument("folder", help="where to write the backup; created if missing, must be empty")

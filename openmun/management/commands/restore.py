@@ -23,7 +23,7 @@ from openmun.management.commands.backup import (
 
 
 class Command(BaseCommand):
-    help = "Restore a backup folder into an empty database and the uploads folder (see the README's Backups)."
+    help = "Restore a backup folder into an empty database and the uploads folder (see docs/operations.md, Backups)."
 
     def add_arguments(self, parser):
         parser.add_argument("folder", help="a folder written by the backup command")
