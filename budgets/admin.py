@@ -8,7 +8,7 @@ from django.contrib.staticfiles import finders
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,6 +21,7 @@ from budgets import imports, models, services
 from budgets.forms import BudgetFileForm, PaperBallotForm
 from budgets.selectors import amount_sum
 from moderation.admin import ModeratedAdmin
+from openmun.spreadsheets import csv_response, xlsx_response
 
 IMPORT_SALT = "budgets.import.table"
 TEMPLATE = "budgets/budget-template.csv"
@@ -100,28 +101,20 @@ class BudgetYearAdmin(TabbedTranslationAdmin):
             raise PermissionDenied
         return budget_year
 
-    def file_response(self, content: bytes, *, filename: str, content_type: str) -> HttpResponse:
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-
     def export_csv(self, request, object_id):
         budget_year = self.year_or_404(request, object_id, change=False)
-        return self.file_response(
-            imports.csv_bytes(imports.export_rows(budget_year)),
-            filename=f"budget-{budget_year.year}.csv",
-            content_type="text/csv; charset=utf-8",
-        )
+        return csv_response(imports.export_rows(budget_year), filename=f"budget-{budget_year.year}")
 
     def export_xlsx(self, request, object_id):
         budget_year = self.year_or_404(request, object_id, change=False)
-        content = imports.xlsx_bytes(imports.export_rows(budget_year), right_to_left=get_language_bidi())
-        return self.file_response(content, filename=f"budget-{budget_year.year}.xlsx", content_type=imports.XLSX_TYPE)
+        return xlsx_response(
+            imports.export_rows(budget_year), filename=f"budget-{budget_year.year}", right_to_left=get_language_bidi()
+        )
 
     def template_xlsx(self, request):
         """Return the shipped CSV template as an XLSX workbook: one template, two formats."""
-        content = imports.template_xlsx(Path(finders.find(TEMPLATE)).read_bytes(), right_to_left=get_language_bidi())
-        return self.file_response(content, filename="budget-template.xlsx", content_type=imports.XLSX_TYPE)
+        rows = imports.template_rows(Path(finders.find(TEMPLATE)).read_bytes())
+        return xlsx_response(rows, filename="budget-template", right_to_left=get_language_bidi())
 
     def import_view(self, request, object_id):
         """Upload a file, preview every row with its errors, and replace the year's lines on confirmation."""

@@ -7,9 +7,9 @@ the apps' modules select public objects and public columns only, and a test chec
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
+import itertools
 import json
 import zipfile
 from decimal import Decimal
@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openmun.cache import CONTENT, version_get
+from openmun.spreadsheets import csv_text
 from transparency.registry import Dataset, Field, registry
 
 API_VERSION = "v1"
@@ -38,8 +39,6 @@ LICENCE_SUMMARY = _(
     "Free to reuse, also commercially, on condition of naming the source (the commune and the "
     "portal) and the date of the data."
 )
-# A cell that starts with one of these is a formula in spreadsheet programs: written as text instead.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ZIP_NAME = "openmun-open-data.zip"
 ZIP_CACHE_SECONDS = 24 * 3600
 
@@ -135,25 +134,6 @@ def dataset_schema(dataset: Dataset, *, base_url: str = "") -> dict:
     return schema
 
 
-def page_schema(dataset: Dataset, *, base_url: str = "") -> dict:
-    """Return the JSON Schema of a page of the dataset's API: the envelope around the items."""
-    return {
-        "type": "object",
-        "required": ["dataset", "licence", "updated", "count", "page", "pages", "next", "previous", "results"],
-        "properties": {
-            "dataset": {"const": dataset.slug},
-            "licence": {"type": "object"},
-            "updated": {"type": ["string", "null"], "format": "date-time"},
-            "count": {"type": "integer", "minimum": 0},
-            "page": {"type": "integer", "minimum": 1},
-            "pages": {"type": "integer", "minimum": 1},
-            "next": {"type": ["string", "null"]},
-            "previous": {"type": ["string", "null"]},
-            "results": {"type": "array", "items": dataset_schema(dataset, base_url=base_url)},
-        },
-    }
-
-
 # CSV
 
 
@@ -170,30 +150,26 @@ def csv_columns(dataset: Dataset) -> list[tuple[str, Field, str | None]]:
     return columns
 
 
-def csv_cell(value) -> str:
-    if value is None:
-        return ""
+def csv_cell(value) -> object:
+    """Return value in the open-data format: booleans as "true" and "false", amounts with two decimals."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return f"{value:.2f}"
-    value = str(value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+        # A Decimal rather than text: csv_text writes numbers as they are, never behind the formula guard.
+        return Decimal(f"{value:.2f}")
+    return value
 
 
 def dataset_csv(dataset: Dataset, rows: list[dict] | None = None) -> str:
     """Return the dataset as CSV text: a header of field names, one row per item, UTF-8 BOM for spreadsheets."""
     rows = dataset_rows(dataset) if rows is None else rows
     columns = csv_columns(dataset)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([heading for heading, _field, _language in columns])
-    for row in rows:
-        writer.writerow(
-            [csv_cell(row[field.name][language] if language else row[field.name]) for _h, field, language in columns]
-        )
-    return buffer.getvalue()
+    header = [heading for heading, _field, _language in columns]
+    cells = (
+        [csv_cell(row[field.name][language] if language else row[field.name]) for _h, field, language in columns]
+        for row in rows
+    )
+    return csv_text(itertools.chain([header], cells))
 
 
 # The catalogue and the ZIP

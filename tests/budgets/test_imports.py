@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from budgets import imports
 from budgets.models import BudgetLine
+from openmun import spreadsheets
 from openmun.cache import PRINTED, version_get
 from tests.budgets.factories import BudgetYearFactory, year_build
 
@@ -121,6 +122,24 @@ def test_every_bad_row_is_reported_with_its_number_and_nothing_is_valid():
     assert parsed.rows[0].line is not None and parsed.error_count == 8
 
 
+def test_too_long_cells_are_refused_with_the_limit_said_once():
+    parsed = parse("operating,revenue," + "C" * 21 + "," + "ب" * 201 + "," + "P" * 201 + ",,,10,")
+    assert parsed.rows[0].errors == [
+        "The category code is longer than 20 characters.",
+        "The label is longer than 200 characters.",
+    ]
+
+
+def test_row_errors_are_in_the_staff_language():
+    with translation.override("fr"):
+        parsed = imports.file_parse("budget.csv", csv_file(",revenue," + "C" * 21 + ",,Poste,,,10,"))
+    assert parsed.rows[0].errors == [
+        "La partie manque : écrivez operating (fonctionnement) ou equipment (équipement).",
+        "Le code du poste dépasse 20 caractères.",
+        "Le libellé en arabe manque.",
+    ]
+
+
 def test_a_totals_row_is_checked_against_the_lines_and_not_saved():
     good = parse(
         *VALID[:2], "operating,revenue,TOTAL,,,,,120000000.50,", ',expenditure,المجموع,,,,,"95 000 000,25",94100000'
@@ -206,7 +225,10 @@ def test_an_export_imports_back_to_the_same_lines(fmt):
         label_fr='=HYPERLINK("x")', adopted=Decimal("1234567.89")
     )
     rows = imports.export_rows(budget_year)
-    content = imports.csv_bytes(rows) if fmt == "csv" else imports.xlsx_bytes(rows, right_to_left=True)
+    if fmt == "csv":
+        content = spreadsheets.csv_bytes(rows)
+    else:
+        content = spreadsheets.xlsx_bytes(rows, title="budget-2024", right_to_left=True)
     parsed = imports.file_parse(f"budget.{fmt}", content)
     assert parsed.is_valid
     expected = [
@@ -228,7 +250,8 @@ def test_the_shipped_template_is_a_valid_file():
     parsed = imports.file_parse("budget-template.csv", content)
     assert parsed.is_valid and len(parsed.lines) >= 4
     assert {line.part for line in parsed.lines} == {"operating", "equipment"}
-    assert imports.file_parse("t.xlsx", imports.template_xlsx(content, right_to_left=False)).lines == parsed.lines
+    workbook = spreadsheets.xlsx_bytes(imports.template_rows(content), title="budget-template", right_to_left=False)
+    assert imports.file_parse("t.xlsx", workbook).lines == parsed.lines
 
 
 # The admin's import
@@ -309,7 +332,7 @@ def test_export_and_template_downloads(client, editor):
     assert response["Content-Disposition"] == 'attachment; filename="budget-2024.csv"'
     assert len(imports.file_parse("x.csv", response.content).lines) == 16
     response = client.get(xlsx_url)
-    assert response["Content-Type"] == imports.XLSX_TYPE
+    assert response["Content-Type"] == spreadsheets.XLSX_TYPE
     assert len(imports.file_parse("x.xlsx", response.content).lines) == 16
     assert imports.file_parse("t.xlsx", client.get(template_url).content).is_valid
     html = client.get(change_url).content.decode()

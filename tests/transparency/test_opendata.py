@@ -186,6 +186,20 @@ def test_csv_opens_in_spreadsheets_with_one_column_per_language(client, portal):
     assert "activities" not in rows[0] and "partners" not in rows[0]
 
 
+def test_csv_writes_the_open_data_format_and_formula_like_text_as_text(client, portal):
+    Project.objects.filter(number=1).update(title_fr='=HYPERLINK("http://example.ma")')
+    text = client.get(api("dataset-csv", dataset="projects")).content.decode("utf-8")
+    assert text.startswith("\ufeffslug,") and text.endswith("\r\n")
+    first = next(row for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff"))) if row["number"] == "1")
+    # Shown as text by spreadsheets, never run as a formula.
+    assert first["title_fr"] == '\'=HYPERLINK("http://example.ma")'
+    assert first["estimated_cost"] == "40000.00"
+    text = client.get(api("dataset-csv", dataset="budget-years")).content.decode("utf-8")
+    (year,) = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    assert year["is_demonstration"] in ("true", "false")
+    assert re.fullmatch(r"\d+\.\d\d", year["revenue_adopted"])
+
+
 def test_the_zip_holds_every_dataset_and_is_built_once_per_data_version(client, portal):
     response = client.get(api("zip"))
     assert response["Content-Type"] == "application/zip"
