@@ -1,6 +1,8 @@
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 FIXTURES_DIR = settings.BASE_DIR / "fixtures"
@@ -19,3 +21,30 @@ def _fresh_cache_and_language():
 def commune_data(db):
     """Load the commune's real programme from fixtures/, as make run does."""
     call_command("loaddata", FIXTURES_DIR / "programme.json", verbosity=0)
+
+
+@pytest.fixture
+def assert_queries_fixed(client):
+    """Return a check that GETting some URLs costs as many queries before and after grow(), and no more than limit.
+
+    Each URL must answer 200. The check returns the number of queries, for a test that compares another page to it.
+    """
+
+    def get_all(urls):
+        with CaptureQueriesContext(connection) as queries:
+            for url in urls:
+                assert client.get(url).status_code == 200, url
+        return queries
+
+    def check(*urls: str, grow, limit: int) -> int:
+        small = get_all(urls)
+        grow()
+        large = get_all(urls)
+        listing = "\n".join(f"{number}. {query['sql']}" for number, query in enumerate(large.captured_queries, 1))
+        assert len(large) == len(small) <= limit, (
+            f"{', '.join(urls)}: {len(small)} queries, then {len(large)} after growing the data (at most {limit}):\n"
+            f"{listing}"
+        )
+        return len(small)
+
+    return check

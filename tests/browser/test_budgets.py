@@ -4,7 +4,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
@@ -13,7 +12,7 @@ from django.utils.translation import gettext
 
 from budgets.models import Ballot, Phase, Voter
 from openmun.formatting import group_digits
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import assert_accessible, screenshot
 from tests.budgets.factories import cycle_build
 
 pytestmark = pytest.mark.browser
@@ -53,23 +52,10 @@ def budgets(site):
 
 @pytest.mark.parametrize(("lang", "direction"), [("ar", "rtl"), ("fr", "ltr")])
 @pytest.mark.parametrize(("name", "path"), PAGES)
-def test_budget_pages_direction_accessibility_and_small_screens(budgets, page, phone, name, path, lang, direction):
-    url = budgets + path.format(lang=lang)
-    page.goto(url)
-    assert page.locator("html").get_attribute("dir") == direction
-    assert page.locator(".demo-banner").count() == 1
+def test_budget_pages_direction_accessibility_and_small_screens(budgets, page, page_check, name, path, lang, direction):
     # Open every <details> so that axe checks the tables inside them too.
-    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
-    screenshot(page, f"{name}-{lang}")
-
-    phone.goto(url)
-    # Nothing wider than a 360 px screen, except inside the scrollable table regions.
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
-    results = Axe().run(phone)
-    assert results.violations_count == 0, results.generate_report()
-    screenshot(phone, f"{name}-{lang}-360px")
+    page_check(budgets + path.format(lang=lang), name=f"{name}-{lang}", direction=direction, open_details=True)
+    assert page.locator(".demo-banner").count() == 1
 
 
 def test_bars_grow_from_the_right_in_arabic(budgets, page):
@@ -141,8 +127,7 @@ def test_voting_end_to_end_in_arabic(budgets, page):
         Decimal(400000),
         Decimal(600000),
     ]
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    assert_accessible(page)
 
 
 def test_the_ballot_works_without_javascript(budgets, browser):

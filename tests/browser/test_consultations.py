@@ -4,7 +4,6 @@ import datetime
 from importlib import import_module
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
@@ -13,7 +12,7 @@ from django.utils import timezone
 from consultations.models import Comment, Contribution, Round
 from moderation.models import Moderated
 from programme.models import Programme, Project
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import assert_accessible, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -160,7 +159,7 @@ PAGES = [
 
 @pytest.mark.parametrize(("lang", "direction"), [("ar", "rtl"), ("fr", "ltr")])
 @pytest.mark.parametrize(("name", "path"), PAGES)
-def test_consultation_pages_pass_axe_in_both_languages_and_at_360_px(rounds, page, phone, name, path, lang, direction):
+def test_consultation_pages_pass_axe_in_both_languages_and_at_360_px(rounds, page_check, name, path, lang, direction):
     project = Project.objects.get(slug="green-city")
     contribution = Contribution.objects.create(
         round=Round.objects.get(slug="ideas-now"),
@@ -176,17 +175,7 @@ def test_consultation_pages_pass_axe_in_both_languages_and_at_360_px(rounds, pag
         project=project, parent=comment, is_official=True, text="رد رسمي", status=Moderated.Status.PUBLISHED
     )
     assert contribution.pk
-    url = rounds + path.format(lang=lang)
-    page.goto(url)
-    assert page.locator("html").get_attribute("dir") == direction
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
-    screenshot(page, f"{name}-{lang}")
-    phone.goto(url)
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
-    results = Axe().run(phone)
-    assert results.violations_count == 0, results.generate_report()
-    screenshot(phone, f"{name}-{lang}-360px")
+    page_check(rounds + path.format(lang=lang), name=f"{name}-{lang}", direction=direction)
 
 
 def test_the_moderation_queue_passes_axe(rounds, moderator, page):
@@ -198,8 +187,7 @@ def test_the_moderation_queue_passes_axe(rounds, moderator, page):
     page.fill("#id_password", PASSWORD)
     page.locator("input[type=submit]").click()
     page.wait_for_url(rounds + "/ar/consultations/moderation/")
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    assert_accessible(page)
     page.get_by_label("اختيار المساهمة", exact=False).first.check()
     page.get_by_role("button", name="نشر العناصر المختارة").click()
     assert "تمت مراجعة عنصر واحد." in page.get_by_role("status").first.inner_text()

@@ -3,14 +3,13 @@
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from django.utils import translation
 from django.utils.translation import gettext
 
 from petitions import services
 from petitions.models import CouncilSession, Petition
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import assert_accessible, screenshot
 from tests.petitions.factories import PetitionEventFactory, PetitionFactory
 
 pytestmark = pytest.mark.browser
@@ -71,8 +70,7 @@ def test_supporting_a_petition_in_arabic(site, page, petition, settings):
     page.goto(link)
     # Opening the link counts nothing: the page asks to press the button.
     assert Petition.objects.get(pk=petition.pk).support_count == 41
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    assert_accessible(page)
     screenshot(page, "petition-support-confirm-ar")
     page.get_by_role("button", name=ar("Confirm my support")).click()
     page.wait_for_url(re.compile(rf"/ar/petitions/{petition.pk}/#support$"))
@@ -95,27 +93,17 @@ PAGES = [
 
 @pytest.mark.parametrize(("lang", "direction"), [("ar", "rtl"), ("fr", "ltr")])
 @pytest.mark.parametrize(("name", "path"), PAGES)
-def test_petition_pages_accessibility_and_small_screens(site, page, phone, petition, name, path, lang, direction):
+def test_petition_pages_accessibility_and_small_screens(site, page_check, petition, name, path, lang, direction):
     accepted = Petition.objects.get(state=Petition.State.ACCEPTED)
     url = site + path.format(lang=lang, pk=petition.pk, accepted=accepted.pk)
-    page.goto(url)
-    assert page.locator("html").get_attribute("dir") == direction
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
-    screenshot(page, f"{name}-{lang}")
-    phone.goto(url)
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
-    results = Axe().run(phone)
-    assert results.violations_count == 0, results.generate_report()
-    screenshot(phone, f"{name}-{lang}-360px")
+    page_check(url, name=f"{name}-{lang}", direction=direction)
 
 
 def test_a_petition_form_with_errors_is_accessible(site, page, petition):
     page.goto(f"{site}/fr/petitions/new/")
     page.get_by_role("button").last.click()
     assert page.locator(".error-summary").count() == 1
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    assert_accessible(page)
     screenshot(page, "petition-new-errors-fr")
 
 

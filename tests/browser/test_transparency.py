@@ -1,9 +1,7 @@
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
 from programme.models import Project
-from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -32,20 +30,9 @@ def transparency_site(site):
 @pytest.mark.parametrize(("lang", "direction"), [("ar", "rtl"), ("fr", "ltr")])
 @pytest.mark.parametrize(("name", "path"), PAGES)
 def test_transparency_pages_direction_accessibility_and_small_screens(
-    transparency_site, page, phone, name, path, lang, direction
+    transparency_site, page_check, name, path, lang, direction
 ):
-    url = transparency_site + path.format(lang=lang)
-    page.goto(url)
-    assert page.locator("html").get_attribute("dir") == direction
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
-    screenshot(page, f"transparency-{name}-{lang}")
-
-    phone.goto(url)
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
-    results = Axe().run(phone)
-    assert results.violations_count == 0, results.generate_report()
-    screenshot(phone, f"transparency-{name}-{lang}-360px")
+    page_check(transparency_site + path.format(lang=lang), name=f"transparency-{name}-{lang}", direction=direction)
 
 
 def test_searching_from_the_header_without_javascript(transparency_site, browser):
