@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from budgets import pdf, selectors, services
 from budgets.forms import BallotForm, ProposalForm, VoterForm
@@ -47,21 +47,21 @@ def session_voter(request, cycle: Cycle) -> Voter | None:
 # Citizen budget
 
 
-@require_GET
+@require_safe
 def year_list(request):
     context = selectors.year_list_data()
     context["breadcrumbs"] = budget_crumbs()
     return render(request, "budgets/year_list.html", context)
 
 
-@require_GET
+@require_safe
 def year_detail(request, year: int):
     context = selectors.year_detail_data(year)
     context["breadcrumbs"] = budget_crumbs(crumb(str(year)))
     return render(request, "budgets/year_detail.html", context)
 
 
-@require_GET
+@require_safe
 def year_booklet(request, year: int):
     return pdf_response(request, pdf.booklet_pdf_get(year=year, language=get_language()))
 
@@ -69,7 +69,7 @@ def year_booklet(request, year: int):
 # Participatory budget
 
 
-@require_GET
+@require_safe
 def cycle_list(request):
     context = selectors.cycle_list_data()
     context["breadcrumbs"] = [
@@ -79,21 +79,21 @@ def cycle_list(request):
     return render(request, "budgets/cycle_list.html", context)
 
 
-@require_GET
+@require_safe
 def cycle_detail(request, slug: str):
     context = selectors.cycle_detail_data(slug)
     context["breadcrumbs"] = cycle_crumbs(context["cycle"])
     return render(request, "budgets/cycle_detail.html", context)
 
 
-@require_GET
+@require_safe
 def proposal_detail(request, slug: str, pk: int):
     context = selectors.proposal_detail_data(slug, pk)
     context["breadcrumbs"] = cycle_crumbs(context["cycle"], crumb(context["proposal"].title))
     return render(request, "budgets/proposal_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters(*PERSONAL_FIELDS)
 @rate_limit("proposal")
 def proposal_create(request, slug: str):
@@ -124,7 +124,7 @@ def proposal_create(request, slug: str):
     return render(request, "budgets/proposal_form.html", context)
 
 
-@require_GET
+@require_safe
 def proposal_thanks(request, slug: str):
     cycle = selectors.cycle_get(slug)
     context = {
@@ -135,7 +135,7 @@ def proposal_thanks(request, slug: str):
     return render(request, "budgets/proposal_thanks.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters("email")
 @rate_limit("vote-link")
 def voter_create(request, slug: str):
@@ -160,7 +160,7 @@ def voter_create(request, slug: str):
     return render(request, "budgets/voter_form.html", context)
 
 
-@require_GET
+@require_safe
 def voter_sent(request, slug: str):
     cycle = selectors.cycle_get(slug)
     context = {
@@ -171,7 +171,7 @@ def voter_sent(request, slug: str):
     return render(request, "budgets/voter_sent.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @rate_limit("vote-confirm")
 def voter_confirm(request, slug: str, token: str):
@@ -198,7 +198,7 @@ def voter_confirm(request, slug: str, token: str):
     return redirect("budgets:ballot-edit", slug=slug)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @rate_limit("ballot")
 def ballot_edit(request, slug: str):

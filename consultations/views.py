@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from consultations import selectors, services
 from consultations.forms import CommentForm, ContributionForm, ModerationForm, ReplyForm
@@ -31,28 +31,28 @@ def round_crumbs(consultation_round, *more: dict) -> list[dict]:
     ]
 
 
-@require_GET
+@require_safe
 def round_list(request):
     context = selectors.round_list_data()
     context["breadcrumbs"] = [crumb(_("Citizen participation"))]
     return render(request, "consultations/round_list.html", context)
 
 
-@require_GET
+@require_safe
 def round_detail(request, slug: str):
     context = selectors.round_detail_data(slug)
     context["breadcrumbs"] = round_crumbs(context["round"])
     return render(request, "consultations/round_detail.html", context)
 
 
-@require_GET
+@require_safe
 def round_results(request, slug: str):
     context = selectors.round_results_data(slug, page=request.GET.get("page"))
     context["breadcrumbs"] = round_crumbs(context["round"], crumb(_("What we did with your input")))
     return render(request, "consultations/round_results.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters(*PERSONAL_FIELDS)
 @rate_limit("contribution")
 def contribution_create(request, slug: str):
@@ -87,7 +87,7 @@ def contribution_create(request, slug: str):
     return render(request, "consultations/contribution_form.html", context)
 
 
-@require_GET
+@require_safe
 def contribution_thanks(request, slug: str):
     consultation_round = selectors.round_get(slug)
     context = {
@@ -176,7 +176,7 @@ def selected_ids(request, name: str) -> set[int]:
     return {int(value) for value in request.POST.getlist(name) if value.isdigit()}
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @staff_member_required
 def moderation_queue(request):
     if not (

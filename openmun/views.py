@@ -9,7 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from openmun.cache import CACHE_ERRORS
 from openmun.links import site_url
@@ -22,7 +22,7 @@ OUTAGE_ERRORS = (OperationalError, InterfaceError, *CACHE_ERRORS)
 RETRY_AFTER = 30
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     # Search result pages are endless combinations of words: crawlers get the sitemap instead.
     sitemap = f"{site_url(request)}/sitemap.xml"
@@ -34,7 +34,7 @@ def robots_txt(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """Tell a load balancer whether this server can reach the database and the cache."""
     checks = {}

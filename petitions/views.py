@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from openmun import spreadsheets
 from openmun.actions import audit_log
@@ -34,14 +34,14 @@ def petitions_crumb(*more: dict) -> list[dict]:
     return [crumb(_("Petitions"), reverse("petitions:petition-list") if more else ""), *more]
 
 
-@require_GET
+@require_safe
 def petition_list(request):
     context = selectors.petition_list_data(state=request.GET.get("state", ""), page=request.GET.get("page"))
     context["breadcrumbs"] = petitions_crumb()
     return render(request, "petitions/petition_list.html", context)
 
 
-@require_GET
+@require_safe
 def petition_guide(request):
     context = {
         "threshold": selectors.signature_threshold_get(),
@@ -51,7 +51,7 @@ def petition_guide(request):
     return render(request, "petitions/petition_guide.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters(*PERSONAL_FIELDS)
 @rate_limit("petition")
 def petition_create(request):
@@ -89,7 +89,7 @@ def petition_create(request):
     return render(request, "petitions/petition_form.html", context)
 
 
-@require_GET
+@require_safe
 def petition_submitted(request):
     context = {"breadcrumbs": petitions_crumb(crumb(_("Petition received")))}
     return render(request, "petitions/petition_submitted.html", context)
@@ -104,7 +104,7 @@ def petition_page(request, context: dict, form: SupportForm | None = None):
     return render(request, "petitions/petition_detail.html", context)
 
 
-@require_GET
+@require_safe
 def petition_detail(request, pk: int):
     return petition_page(request, selectors.petition_detail_data(pk))
 
@@ -139,7 +139,7 @@ def support_create(request, pk: int):
     return petition_page(request, context, form)
 
 
-@require_GET
+@require_safe
 def support_sent(request, pk: int):
     petition = selectors.petition_get_public(pk)
     context = {
@@ -152,7 +152,7 @@ def support_sent(request, pk: int):
     return render(request, "petitions/support_sent.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @rate_limit("support-confirm")
 def support_confirm(request, token: str):
@@ -194,7 +194,7 @@ def support_confirm(request, token: str):
     return render(request, "petitions/support_confirm.html", context)
 
 
-@require_GET
+@require_safe
 def petition_sheets(request, pk: int):
     petition = selectors.petition_get_public(pk)
     if petition.kind != Petition.Kind.CITIZENS or not petition.is_gathering_support:
@@ -202,7 +202,7 @@ def petition_sheets(request, pk: int):
     return pdf_response(request, pdf.signature_sheets_get(petition))
 
 
-@require_GET
+@require_safe
 @staff_member_required
 def support_export(request, pk: int):
     if not request.user.has_perm("petitions.export_supporters"):
@@ -227,7 +227,7 @@ def support_export(request, pk: int):
     return response
 
 
-@require_GET
+@require_safe
 @staff_member_required
 def petition_deadlines(request):
     if not request.user.has_perm("petitions.view_petition"):
@@ -249,21 +249,21 @@ def sessions_crumb(*more: dict) -> list[dict]:
     return [crumb(_("Council sessions"), reverse("council:session-list") if more else ""), *more]
 
 
-@require_GET
+@require_safe
 def session_list(request):
     context = selectors.council_session_list_data()
     context["breadcrumbs"] = sessions_crumb()
     return render(request, "petitions/session_list.html", context)
 
 
-@require_GET
+@require_safe
 def session_detail(request, slug: str):
     context = selectors.council_session_detail_data(slug)
     context["breadcrumbs"] = sessions_crumb(crumb(context["session"].title))
     return render(request, "petitions/session_detail.html", context)
 
 
-@require_GET
+@require_safe
 def session_ical(request):
     body = calendar_document(
         selectors.council_session_events(),

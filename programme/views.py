@@ -2,7 +2,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from openmun.links import crumb
 from openmun.pdf import pdf_response
@@ -10,19 +10,19 @@ from programme import history, pdf, sections, selectors
 from transparency import share
 
 
-@require_GET
+@require_safe
 def home(request):
     return render(request, "programme/home.html", selectors.home_data())
 
 
-@require_GET
+@require_safe
 def axis_detail(request, slug: str):
     context = selectors.axis_detail_data(slug)
     context["breadcrumbs"] = [crumb(context["axis"].title)]
     return render(request, "programme/axis_detail.html", context)
 
 
-@require_GET
+@require_safe
 def project_list(request):
     context = selectors.project_list_data()
     context["breadcrumbs"] = [crumb(_("Projects"))]
@@ -45,43 +45,43 @@ def project_page(request, slug: str, *, section_overrides: dict[str, dict] | Non
     return render(request, "programme/project_detail.html", context)
 
 
-@require_GET
+@require_safe
 def project_detail(request, slug: str):
     return project_page(request, slug)
 
 
-@require_GET
+@require_safe
 def calendar(request):
     context = selectors.calendar_data()
     context["breadcrumbs"] = [crumb(_("Calendar"))]
     return render(request, "programme/calendar.html", context)
 
 
-@require_GET
+@require_safe
 def committee(request):
     context = selectors.committee_data()
     context["breadcrumbs"] = [crumb(_("Committee"))]
     return render(request, "programme/committee.html", context)
 
 
-@require_GET
+@require_safe
 def method(request):
     context = selectors.method_data()
     context["breadcrumbs"] = [crumb(_("Method and principles"))]
     return render(request, "programme/method.html", context)
 
 
-@require_GET
+@require_safe
 def programme_pdf(request):
     return pdf_response(request, pdf.programme_pdf_get(language=get_language()))
 
 
-@require_GET
+@require_safe
 def project_pdf(request, slug: str):
     return pdf_response(request, pdf.project_pdf_get(slug=slug, language=get_language()))
 
 
-@require_GET
+@require_safe
 def project_share(request, slug: str):
     project = selectors.project_get(slug)
     content, etag = share.image_get(
@@ -94,7 +94,7 @@ def project_share(request, slug: str):
     return share.image_response(request, content, etag)
 
 
-@require_GET
+@require_safe
 def project_history(request, slug: str):
     context = history.project_history_data(slug, page=request.GET.get("page", 1))
     project = context["project"]

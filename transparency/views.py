@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from openmun.ical import calendar_document
 from openmun.links import crumb, site_host, site_url
@@ -24,7 +24,7 @@ from transparency.registry import registry
 # Search
 
 
-@require_GET
+@require_safe
 def search(request):
     context = selectors.search_data(
         query=request.GET.get("q", ""),
@@ -42,7 +42,7 @@ def search(request):
 # Open data: the catalogue and the documentation (HTML, in each language)
 
 
-@require_GET
+@require_safe
 def open_data(request):
     context = {
         "datasets": opendata.catalogue_data(),
@@ -55,7 +55,7 @@ def open_data(request):
     return render(request, "transparency/open_data.html", context)
 
 
-@require_GET
+@require_safe
 def api_docs(request):
     datasets = [{"dataset": dataset, "columns": opendata.csv_columns(dataset)} for dataset in registry.dataset_list()]
     context = {
@@ -96,7 +96,7 @@ def dataset_links(request, dataset) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def api_index(request):
     root = site_url(request)
     return api_response(
@@ -133,7 +133,7 @@ def _titles(dataset) -> dict[str, str]:
     return titles
 
 
-@require_GET
+@require_safe
 def api_dataset(request, dataset: str):
     dataset = dataset_get(dataset)
     paginator = Paginator(dataset.queryset(), opendata.PAGE_SIZE)
@@ -157,7 +157,7 @@ def api_dataset(request, dataset: str):
     )
 
 
-@require_GET
+@require_safe
 def api_item(request, dataset: str, key: str):
     dataset = dataset_get(dataset)
     rows = opendata.dataset_rows(dataset, opendata.dataset_item_queryset(dataset, key))
@@ -166,7 +166,7 @@ def api_item(request, dataset: str, key: str):
     return api_response(rows[0])
 
 
-@require_GET
+@require_safe
 def api_schema(request, dataset: str):
     dataset = dataset_get(dataset)
     response = api_response(opendata.dataset_schema(dataset, base_url=site_url(request)))
@@ -174,7 +174,7 @@ def api_schema(request, dataset: str):
     return response
 
 
-@require_GET
+@require_safe
 def api_csv(request, dataset: str):
     dataset = dataset_get(dataset)
     response = HttpResponse(opendata.dataset_csv(dataset), content_type="text/csv; charset=utf-8")
@@ -183,7 +183,7 @@ def api_csv(request, dataset: str):
     return response
 
 
-@require_GET
+@require_safe
 def api_zip(request):
     content, etag = opendata.zip_get(base_url=site_url(request))
     if request.headers.get("If-None-Match") == etag:
@@ -200,10 +200,10 @@ def api_zip(request):
 # Feeds, calendar, sitemap
 
 
-feed = require_GET(TopicFeed())
+feed = require_safe(TopicFeed())
 
 
-@require_GET
+@require_safe
 def calendar_ics(request):
     events = [event for source in registry.calendar_list() for event in source.events()]
     events.sort(key=lambda event: (event.start, event.uid))
@@ -225,7 +225,7 @@ def calendar_ics(request):
     return response
 
 
-@require_GET
+@require_safe
 def sitemap(request):
     return sitemap_view(request, sitemaps=sitemaps.sitemaps())
 
@@ -233,7 +233,7 @@ def sitemap(request):
 # Share images
 
 
-@require_GET
+@require_safe
 def site_share(request):
     content, etag = share.image_get(
         key="site",
