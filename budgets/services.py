@@ -12,6 +12,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import DateTimeField, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +29,7 @@ from openmun.formatting import group_digits
 from openmun.mail import mail_after_commit
 from openmun.signals import objects_bulk_saved
 from openmun.text import normalise
-from openmun.tokens import token_make, token_read
+from openmun.tokens import nonce_new, token_make, token_read
 
 VOTER_TOKEN_SALT = "budgets.voter.confirm"
 
@@ -186,12 +188,12 @@ def email_fingerprint(email: str) -> str:
 
 
 def voter_token_make(voter: Voter) -> str:
-    """Return the signed, time-limited token of the link that lets a voter vote."""
-    return token_make(salt=VOTER_TOKEN_SALT, pk=voter.pk)
+    """Return the signed, time-limited token of the one link that lets a voter open the ballot."""
+    return token_make(salt=VOTER_TOKEN_SALT, pk=voter.pk, nonce=voter.link_nonce)
 
 
-def voter_token_read(token: str) -> int:
-    """Return the voter id a token names; raise signing.SignatureExpired or signing.BadSignature."""
+def voter_token_read(token: str) -> tuple[int, str]:
+    """Return the voter id and the link's nonce a token names; raise signing.SignatureExpired or BadSignature."""
     return token_read(salt=VOTER_TOKEN_SALT, token=token, max_age_hours=settings.OPENMUN_VOTE_CONFIRMATION_HOURS)
 
 
@@ -199,7 +201,8 @@ def voter_register(*, cycle: Cycle, email: str, site_url: str) -> Voter:
     """Register an e-mail address to vote in a cycle and send it the link that opens the ballot.
 
     The address is used here to send the link and is then forgotten: only its keyed hash is stored. The
-    answer is the same for a new address and a known one, so nobody can find out who took part.
+    answer is the same for a new address and a known one, so nobody can find out who took part. Each link
+    works once, and a new link retires the ones sent before it.
     """
     if not cycle.accepts_votes:
         raise ValidationError(_("The vote is not open at the moment."), code="vote_closed")
@@ -215,8 +218,18 @@ def voter_register(*, cycle: Cycle, email: str, site_url: str) -> Voter:
         except IntegrityError:
             # The same address, sent twice at the same moment: the other request registered it.
             voter = cycle.voters.get(email_hash=fingerprint)
+            _voter_link_renew(voter)
+    else:
+        _voter_link_renew(voter)
     _voter_link_send(voter, cycle=cycle, email=email, site_url=site_url)
     return voter
+
+
+def _voter_link_renew(voter: Voter) -> None:
+    # A new link for a known address: the links sent before it no longer open the ballot. Private: no page shows
+    # it, so the caches need not know.
+    voter.link_nonce = nonce_new()
+    Voter.objects.filter(pk=voter.pk).update(link_nonce=voter.link_nonce)
 
 
 def _voter_link_send(voter: Voter, *, cycle: Cycle, email: str, site_url: str) -> None:
@@ -227,10 +240,10 @@ def _voter_link_send(voter: Voter, *, cycle: Cycle, email: str, site_url: str) -
     mail_after_commit(subject=subject, body=body, to=email, what=f"the voting link of voter {voter.pk}")
 
 
-def voter_confirm(*, cycle: Cycle, token: str) -> Voter:
-    """Return the voter a link names, marked as confirmed; raise ValidationError for a bad or old link."""
+def voter_link_check(*, cycle: Cycle, token: str) -> tuple[Voter, str]:
+    """Return the voter a link names and the link's nonce, or raise ValidationError: a bad, old or used link."""
     try:
-        voter_id = voter_token_read(token)
+        voter_id, nonce = voter_token_read(token)
     except signing.SignatureExpired:
         raise ValidationError(_("This link has expired."), code="expired") from None
     except signing.BadSignature:
@@ -240,9 +253,29 @@ def voter_confirm(*, cycle: Cycle, token: str) -> Voter:
         raise ValidationError(_("This link is incomplete or wrong."), code="invalid")
     if not cycle.accepts_votes:
         raise ValidationError(_("The vote is not open at the moment."), code="vote_closed")
+    if not voter.link_acts(nonce):
+        raise ValidationError(_("This link has already been used, or a newer link has been sent since."), code="used")
+    return voter, nonce
+
+
+def voter_confirm(*, cycle: Cycle, token: str) -> Voter:
+    """Use a voting link, once: return its voter, confirmed, holding a new session key; raise for a bad link.
+
+    The link is spent by one conditional UPDATE, which also gives the voter a new session key (session_nonce)
+    that only the browser that used the link keeps: of two browsers holding the same link, the second gets
+    "used", sees nothing of the ballot and changes nothing, and a browser that used an earlier link loses the
+    ballot once a newer link is used.
+    """
+    voter, nonce = voter_link_check(cycle=cycle, token=token)
+    now = Value(timezone.now(), output_field=DateTimeField())
     # Private: no page shows who confirmed, so the caches need not know (openmun/cache.py).
-    Voter.objects.filter(pk=voter.pk, confirmed_at__isnull=True).update(confirmed_at=timezone.now())
-    voter.refresh_from_db(fields=["confirmed_at"])
+    used = Voter.objects.filter(pk=voter.pk, link_nonce=nonce).update(
+        link_nonce="", session_nonce=nonce_new(), confirmed_at=Coalesce("confirmed_at", now)
+    )
+    if not used:
+        # Another request used the link a moment ago.
+        raise ValidationError(_("This link has already been used, or a newer link has been sent since."), code="used")
+    voter.refresh_from_db(fields=["confirmed_at", "link_nonce", "session_nonce"])
     return voter
 
 

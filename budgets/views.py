@@ -2,7 +2,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,8 +39,14 @@ def voter_session_key(cycle: Cycle) -> str:
 
 
 def session_voter(request, cycle: Cycle) -> Voter | None:
-    """Return the confirmed voter this browser opened the ballot as, if any."""
-    return selectors.voter_get(cycle, request.session.get(voter_session_key(cycle)))
+    """Return the confirmed voter this browser opened the ballot as, if it used the voter's latest link."""
+    held = request.session.get(voter_session_key(cycle))
+    if not (isinstance(held, list) and len(held) == 2 and isinstance(held[0], int) and isinstance(held[1], str)):
+        return None
+    voter_id, nonce = held
+    voter = selectors.voter_get(cycle, voter_id)
+    # The browser that used a later link holds the key now: this one no longer sees the ballot.
+    return voter if voter is not None and voter.session_holds(nonce) else None
 
 
 # Citizen budget
@@ -177,24 +182,24 @@ def voter_sent(request, slug: str):
 def voter_confirm(request, slug: str, token: str):
     cycle = selectors.cycle_get(slug)
     context = {"cycle": cycle, "breadcrumbs": cycle_crumbs(cycle, crumb(_("Vote")))}
-    # The link only shows a button: mail programs that open links to check them must not act for the voter.
-    if request.method == "GET":
-        try:
-            services.voter_token_read(token)
-        except signing.SignatureExpired:
-            context["problem"] = "expired"
-        except signing.BadSignature:
-            context["problem"] = "invalid"
-        return render(request, "budgets/voter_confirm.html", context, status=404 if "problem" in context else 200)
     try:
-        voter = services.voter_confirm(cycle=cycle, token=token)
+        # The link only shows a button: mail programs that open links to check them must not act for the voter.
+        if request.method == "POST":
+            voter = services.voter_confirm(cycle=cycle, token=token)
+        else:
+            services.voter_link_check(cycle=cycle, token=token)
     except ValidationError as error:
         context["problem"] = error.code
-        status = 403 if error.code == "vote_closed" else 404
+        if error.code == "used":
+            # A second use of the link: nothing of the ballot, and the form that asks for a new link.
+            context["form"] = VoterForm()
+        status = {"vote_closed": 403, "used": 410}.get(error.code, 404)
         return render(request, "budgets/voter_confirm.html", context, status=status)
+    if request.method != "POST":
+        return render(request, "budgets/voter_confirm.html", context)
     # A new session key: whoever knew the old one cannot vote in this person's name.
     request.session.cycle_key()
-    request.session[voter_session_key(cycle)] = voter.pk
+    request.session[voter_session_key(cycle)] = [voter.pk, voter.session_nonce]
     return redirect("budgets:ballot-edit", slug=slug)
 
 

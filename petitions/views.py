@@ -157,40 +157,54 @@ def support_sent(request, pk: int):
 @rate_limit("support-confirm")
 def support_confirm(request, token: str):
     context = {"breadcrumbs": petitions_crumb(crumb(_("Confirm your support")))}
+    support = None
     try:
-        support = selectors.support_for_token(services.support_token_read(token))
+        support_id, nonce = services.support_token_read(token)
     except signing.SignatureExpired:
-        support, context["problem"] = None, "expired"
+        context["problem"] = "expired"
     except (signing.BadSignature, ValueError):
-        support, context["problem"] = None, "invalid"
+        context["problem"] = "invalid"
     else:
+        support = selectors.support_for_token(support_id)
         if support is None:
+            # Erased: its link had expired (petition_data_purge), or the petition was closed long ago.
             context["problem"] = "expired"
     if support is None:
         return render(request, "petitions/support_confirm.html", context, status=404)
     petition = support.petition
     if not petition.is_public:
         raise Http404("No such petition.")
-    if request.method == "POST":
-        try:
-            counted = services.support_confirm(support=support)
-        except ValidationError:
-            messages.error(request, _("This petition no longer gathers support: your support was not counted."))
-        else:
-            if counted:
-                messages.success(request, _("Thank you: your support is counted."))
-            else:
-                messages.info(request, _("Your support had already been counted."))
-        return redirect(petition.get_absolute_url() + "#support")
     context.update(
         {
-            "support": support,
             "petition": petition,
             "breadcrumbs": petitions_crumb(
                 crumb(petition.title, petition.get_absolute_url()), crumb(_("Confirm your support"))
             ),
         }
     )
+    if not support.link_acts(nonce):
+        # Used already, or replaced by a newer link for the address: it shows nothing of the support, and a
+        # second press of the button lands here too.
+        if request.method == "POST":
+            return redirect(request.path)
+        context["problem"] = "used"
+        if petition.is_gathering_support:
+            # The form that asks for a new link, empty: the page shows nothing of what was submitted.
+            context.update({"form": SupportForm(), "retention_days": settings.OPENMUN_SUPPORTER_RETENTION_DAYS})
+        return render(request, "petitions/support_confirm.html", context, status=410)
+    if request.method == "POST":
+        try:
+            counted = services.support_confirm(support=support, nonce=nonce)
+        except ValidationError:
+            messages.error(request, _("This petition no longer gathers support: your support was not counted."))
+        else:
+            if not counted:
+                # Another request used the link a moment ago.
+                return redirect(request.path)
+            messages.success(request, _("Thank you: your support is counted."))
+        return redirect(petition.get_absolute_url() + "#support")
+    # What the link confirms, as it was submitted with this address: whoever opens it sees what they would confirm.
+    context["support"] = support
     return render(request, "petitions/support_confirm.html", context)
 
 

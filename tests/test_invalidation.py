@@ -212,7 +212,7 @@ def support_submit(user):
 
 def support_confirm(user):
     support = SupportFactory(confirmed_at=None)
-    return lambda: petitions.services.support_confirm(support=support)
+    return lambda: petitions.services.support_confirm(support=support, nonce=support.link_nonce)
 
 
 def petition_data_purge(user):
@@ -342,6 +342,7 @@ READ_ONLY = {
     "budgets.services.email_fingerprint",
     "budgets.services.voter_token_make",
     "budgets.services.voter_token_read",
+    "budgets.services.voter_link_check",
 }
 
 

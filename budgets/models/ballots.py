@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openmun.tokens import NONCE_LENGTH, nonce_matches, nonce_new
+
 from .participatory import Cycle, Proposal
 
 
@@ -22,6 +24,12 @@ class Voter(models.Model):
     email_hash = models.CharField(_("e-mail fingerprint"), max_length=64, editable=False)
     created_at = models.DateTimeField(_("registered on"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed on"), null=True, blank=True)
+    # The nonce of the one voting link that may open the ballot: replaced by each new link, cleared once used.
+    link_nonce = models.CharField(
+        _("confirmation link key"), max_length=NONCE_LENGTH, default=nonce_new, blank=True, editable=False
+    )
+    # The nonce kept in the session of the browser that used the last link: only that browser opens the ballot.
+    session_nonce = models.CharField(_("ballot session key"), max_length=NONCE_LENGTH, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("voter")
@@ -33,6 +41,14 @@ class Voter(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk}"
+
+    def link_acts(self, nonce: str) -> bool:
+        """Return whether a voting link carrying this nonce may still open the ballot: the latest one, unused."""
+        return nonce_matches(self.link_nonce, nonce)
+
+    def session_holds(self, nonce: str) -> bool:
+        """Return whether a session holding this nonce is the one that used the voter's latest link."""
+        return self.confirmed_at is not None and nonce_matches(self.session_nonce, nonce)
 
 
 class Ballot(models.Model):

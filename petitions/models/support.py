@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openmun.text import validate_plain_text
+from openmun.tokens import NONCE_LENGTH, nonce_matches, nonce_new
 from petitions.models.petition import Petition
 
 
@@ -40,6 +41,11 @@ class Support(models.Model):
     consent = models.BooleanField(_("consent to the processing of these data"), default=False)
     created_at = models.DateTimeField(_("given at"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # The nonce of the one link that may confirm this support, as submitted: replaced by each new submission for
+    # the address, cleared once the link is used (openmun/tokens.py).
+    link_nonce = models.CharField(
+        _("confirmation link key"), max_length=NONCE_LENGTH, default=nonce_new, blank=True, editable=False
+    )
 
     objects = SupportQuerySet.as_manager()
 
@@ -63,3 +69,7 @@ class Support(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def link_acts(self, nonce: str) -> bool:
+        """Return whether a link carrying this nonce may still confirm the support: the latest one, unused."""
+        return self.confirmed_at is None and nonce_matches(self.link_nonce, nonce)

@@ -17,7 +17,7 @@ from moderation.models import Moderated
 from openmun import cache
 from openmun.mail import mail_after_commit
 from openmun.text import normalise
-from openmun.tokens import token_make, token_read
+from openmun.tokens import nonce_new, token_make, token_read
 from petitions.models import Petition, Support
 from petitions.services.steps import State
 
@@ -25,12 +25,12 @@ SUPPORT_TOKEN_SALT = "petitions.support.confirm"
 
 
 def support_token_make(support: Support) -> str:
-    """Return the signed, time-limited token of the link that confirms a support."""
-    return token_make(salt=SUPPORT_TOKEN_SALT, pk=support.pk)
+    """Return the signed, time-limited token of the one link that confirms a support as it was submitted."""
+    return token_make(salt=SUPPORT_TOKEN_SALT, pk=support.pk, nonce=support.link_nonce)
 
 
-def support_token_read(token: str) -> int:
-    """Return the support id a token names; raise signing.SignatureExpired or signing.BadSignature."""
+def support_token_read(token: str) -> tuple[int, str]:
+    """Return the support id and the link's nonce a token names; raise signing.SignatureExpired or BadSignature."""
     return token_read(salt=SUPPORT_TOKEN_SALT, token=token, max_age_hours=settings.OPENMUN_PETITION_CONFIRMATION_HOURS)
 
 
@@ -45,8 +45,11 @@ def support_submit(
 ) -> Support:
     """Record a person's online support and e-mail the link that confirms it.
 
-    The answer is the same whether or not the address has supported before, so that nobody can find out
-    who supports a petition: an unconfirmed support gets a new link, a confirmed one nothing.
+    The answer is the same whether or not the address already supports the petition, in what the visitor sees
+    and in the work done (one e-mail to the address either way: a link to confirm, or a note that the address
+    already supports it), so that nobody can find out who supports a petition, not even by timing the answer.
+    An unconfirmed support takes what was typed this time, with a new link: the earlier links then confirm
+    nothing, so that a link only ever confirms the name and relation submitted with it.
     """
     if not petition.is_gathering_support:
         raise ValidationError(_("This petition no longer gathers support."), code="not_gathering_support")
@@ -72,41 +75,66 @@ def support_submit(
             # The same address, sent twice at the same moment: the other request recorded it.
             existing = petition.supports.get(email__iexact=support.email)
     if existing is not None:
-        if existing.confirmed_at is not None:
+        # Not confirmed yet: the person gives their support anew, with what they typed this time and a new link.
+        # One conditional UPDATE, so that a confirmation at the same moment keeps what its own link named.
+        nonce, now = nonce_new(), timezone.now()
+        if Support.objects.filter(pk=existing.pk, confirmed_at__isnull=True).update(
+            name=support.name, relation=support.relation, created_at=now, link_nonce=nonce
+        ):
+            existing.name, existing.relation, existing.created_at = support.name, support.relation, now
+            existing.link_nonce = nonce
+        else:
+            _support_known_send(existing, site_url=site_url)
             return existing
-        # Not confirmed yet: the person gives their support anew, with what they typed this time.
-        existing.name, existing.relation, existing.created_at = support.name, support.relation, timezone.now()
-        existing.save(update_fields=["name", "relation", "created_at"])
         support = existing
     _support_link_send(support, site_url=site_url)
     return support
 
 
+def _support_mail_context(support: Support, *, site_url: str) -> dict:
+    # The petition by its number and its page on the portal: never the name typed in the form nor the petition's
+    # title, which a stranger may have written, since the address has not been confirmed yet.
+    return {"petition": support.petition, "petition_url": site_url + support.petition.get_absolute_url()}
+
+
 def _support_link_send(support: Support, *, site_url: str) -> None:
     path = reverse("petitions:support-confirm", kwargs={"token": support_token_make(support)})
     context = {
-        "support": support,
-        "petition": support.petition,
+        **_support_mail_context(support, site_url=site_url),
         "confirm_url": site_url + path,
         "hours": settings.OPENMUN_PETITION_CONFIRMATION_HOURS,
     }
     body = render_to_string("petitions/email/support_confirm.txt", context)
-    subject = _("Confirm your support for the petition “%(title)s”") % {"title": support.petition.title[:80]}
+    subject = _("Confirm your support for petition no. %(number)s") % {"number": support.petition_id}
     mail_after_commit(
         subject=subject, body=body, to=support.email, what=f"the confirmation link of support {support.pk}"
     )
 
 
-def support_confirm(*, support: Support) -> bool:
-    """Count a support once, when its link is confirmed; return False when it had already been counted.
+def _support_known_send(support: Support, *, site_url: str) -> None:
+    body = render_to_string("petitions/email/support_known.txt", _support_mail_context(support, site_url=site_url))
+    subject = _("Your support for petition no. %(number)s") % {"number": support.petition_id}
+    mail_after_commit(
+        subject=subject, body=body, to=support.email, what=f"the already-counted notice of support {support.pk}"
+    )
 
-    Hundreds of people may confirm at the same moment: the count is kept exact by database updates that
-    each take the row's lock (a conditional UPDATE of the support, then an F() increment of the petition),
-    never by reading a value in Python and writing it back.
+
+def support_confirm(*, support: Support, nonce: str) -> bool:
+    """Count a support once, through the link submitted with it; return False when that link no longer acts.
+
+    The link acts once: the UPDATE that confirms the support also clears its nonce, and a later submission for
+    the address has replaced it, so that a second use of a link, or a link older than the last submission,
+    counts nothing and changes nothing. Hundreds of people may confirm at the same moment: the count is kept
+    exact by database updates that each take the row's lock (a conditional UPDATE of the support, then an F()
+    increment of the petition), never by reading a value in Python and writing it back.
     """
+    if not nonce:
+        return False
     now = timezone.now()
     with transaction.atomic():
-        if not Support.objects.filter(pk=support.pk, confirmed_at__isnull=True).update(confirmed_at=now):
+        if not Support.objects.filter(pk=support.pk, confirmed_at__isnull=True, link_nonce=nonce).update(
+            confirmed_at=now, link_nonce=""
+        ):
             return False
         counted = Petition.objects.filter(
             pk=support.petition_id,
@@ -119,7 +147,7 @@ def support_confirm(*, support: Support) -> bool:
             raise ValidationError(_("This petition no longer gathers support."), code="not_gathering_support")
         # update() sends no signal: the pages that show the count must be rendered again.
         cache.model_changed(Petition)
-    support.confirmed_at = now
+    support.confirmed_at, support.link_nonce = now, ""
     return True
 
 

@@ -14,6 +14,9 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
 
 from budgets import selectors, services
 from budgets.models import Ballot, BallotChoice, Phase, Proposal
@@ -120,3 +123,16 @@ def test_parallel_votes_over_the_envelope_are_all_refused():
     assert {getattr(r, "code", None) for r in results} == {"over_envelope"}
     assert not Ballot.objects.filter(cycle=cycle).exists()
     assert selectors.ballot_data(cycle, voters[0])["ballot"] is None
+
+
+def test_a_voting_link_used_from_many_browsers_at_once_opens_one_ballot():
+    cycle = cycle_build(current=Phase.Kind.VOTE, slug="v")
+    voter = voter_make(cycle, "voter@example.ma", confirmed=False)
+    with translation.override("fr"):
+        link = reverse("budgets:voter-confirm", kwargs={"slug": "v", "token": services.voter_token_make(voter)})
+    browsers = [Client(REMOTE_ADDR=f"10.1.0.{index}") for index in range(min(VOTERS, 30))]
+    results = run_in_parallel([lambda browser=browser: browser.post(link).status_code for browser in browsers])
+    # The link acts once: one browser holds the ballot, every other one is told the link was used.
+    assert sorted(results) == [302] + [410] * (len(browsers) - 1)
+    ballots = [browser.get(reverse("budgets:ballot-edit", kwargs={"slug": "v"})).status_code for browser in browsers]
+    assert ballots.count(200) == 1

@@ -155,7 +155,7 @@ def test_registering_sends_a_link_and_never_stores_the_address(django_capture_on
     assert message.to == ["Samira@Example.ma"]
     # The token carries the second it was signed: read it back from the link rather than signing again.
     link = re.search(rf"{re.escape(SITE)}/ar/budget/participatory/{cycle.slug}/vote/confirm/([^/\s]+)/", message.body)
-    assert link and services.voter_token_read(link.group(1)) == voter.pk
+    assert link and services.voter_token_read(link.group(1)) == (voter.pk, voter.link_nonce)
     stored = " ".join(str(value) for value in Voter.objects.values_list().get())
     assert "samira" not in stored.lower() and "example" not in stored
     # The same address, in another case, is the same voter, and gets a new link.
@@ -174,8 +174,13 @@ def test_a_link_confirms_its_voter_once_and_only_in_its_cycle():
     assert error.value.code == "invalid"
     confirmed = services.voter_confirm(cycle=fresh(cycle), token=token)
     first = confirmed.confirmed_at
-    assert first is not None
-    assert services.voter_confirm(cycle=fresh(cycle), token=token).confirmed_at == first
+    assert first is not None and confirmed.session_nonce and not confirmed.link_nonce
+    # Once: a second use of the same link is refused and changes nothing.
+    with pytest.raises(ValidationError) as error:
+        services.voter_confirm(cycle=fresh(cycle), token=token)
+    assert error.value.code == "used"
+    voter.refresh_from_db()
+    assert (voter.confirmed_at, voter.session_nonce) == (first, confirmed.session_nonce)
     with pytest.raises(ValidationError) as error:
         services.voter_confirm(cycle=fresh(cycle), token=token[:-2])
     assert error.value.code == "invalid"

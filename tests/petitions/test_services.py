@@ -460,10 +460,10 @@ def test_support_counts_once_confirmed_by_e_mail(commune, mailoutbox, django_cap
     assert mail.to == ["said@example.ma"]
     link = confirm_link(mail)
     assert link.startswith(f"{SITE}/ar/petitions/confirm/")
-    support_id = services.support_token_read(token_of(link))
+    support_id, nonce = services.support_token_read(token_of(link))
     assert support_id == support.pk
-    assert services.support_confirm(support=support) is True
-    assert services.support_confirm(support=support) is False
+    assert services.support_confirm(support=support, nonce=nonce) is True
+    assert services.support_confirm(support=support, nonce=nonce) is False
     petition.refresh_from_db()
     assert petition.support_count == 1
 
@@ -485,12 +485,14 @@ def test_one_support_per_e_mail_and_petition(commune, mailoutbox, django_capture
         )
     assert again.pk == first.pk and again.name == "سعيد الإدريسي"
     assert len(mailoutbox) == 2
-    services.support_confirm(support=again)
+    services.support_confirm(support=again, nonce=services.support_token_read(token_of(confirm_link(mailoutbox[1])))[1])
     with django_capture_on_commit_callbacks(execute=True):
-        services.support_submit(
+        known = services.support_submit(
             petition=petition, name="سعيد", relation="resident", email="said@example.ma", consent=True, site_url=SITE
         )
-    assert len(mailoutbox) == 2  # confirmed already: nothing is sent
+    # Confirmed already: the address is told so (the same work as a new support), and nothing changes.
+    assert len(mailoutbox) == 3 and not re.search(r"/confirm/", mailoutbox[2].body)
+    assert known.name == "سعيد الإدريسي" and known.relation == "activity"
     assert Support.objects.count() == 1
     # The database refuses a second row for the address too.
     with pytest.raises(ValidationError):
@@ -537,7 +539,7 @@ def test_the_confirmation_link_expires(commune):
         )
         token = services.support_token_make(support)
     with at(datetime.date(2026, 3, 4), hour=9):  # 71 hours later
-        assert services.support_token_read(token) == support.pk
+        assert services.support_token_read(token) == (support.pk, support.link_nonce)
     with at(datetime.date(2026, 3, 4), hour=11), pytest.raises(signing.SignatureExpired):
         services.support_token_read(token)
     with pytest.raises(signing.BadSignature):
@@ -558,7 +560,7 @@ def test_a_confirmation_after_the_deposit_is_not_counted(commune, officer):
             acting_user=officer,
         )
         with pytest.raises(ValidationError):
-            services.support_confirm(support=support)
+            services.support_confirm(support=support, nonce=support.link_nonce)
     support.refresh_from_db()
     petition.refresh_from_db()
     assert support.confirmed_at is None and petition.support_count == 0

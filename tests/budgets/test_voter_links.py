@@ -1,0 +1,105 @@
+"""A voting link opens the ballot once, in the browser that used it: a second holder sees and changes nothing."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from budgets import services
+from budgets.models import Ballot, Phase, Voter
+from tests.budgets.factories import cycle_build, voter_make
+
+pytestmark = pytest.mark.django_db
+Kind = Phase.Kind
+
+
+def url(name: str, language: str = "fr", **kwargs) -> str:
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs)
+
+
+def link_request(client: Client, email: str, capture) -> str:
+    with capture(execute=True):
+        client.post(url("budgets:voter-create", slug="v"), {"email": email})
+    return re.search(r"http://testserver(/\w\w/budget/participatory/v/vote/confirm/\S+/)", mail.outbox[-1].body).group(
+        1
+    )
+
+
+def chosen(ballot: Ballot) -> set[int]:
+    return set(ballot.choices.values_list("proposal", flat=True))
+
+
+def test_a_second_browser_holding_the_link_sees_and_changes_nothing(django_capture_on_commit_callbacks):
+    cycle = cycle_build(current=Kind.VOTE, slug="v")
+    first, second = cycle.proposals.order_by("pk")[:2]
+    voter_browser = Client()
+    link = link_request(voter_browser, "voter@example.ma", django_capture_on_commit_callbacks)
+    assert voter_browser.post(link)["Location"] == url("budgets:ballot-edit", slug="v")
+    voter_browser.post(url("budgets:ballot-edit", slug="v"), {"proposals": [first.pk]})
+    # The same link, from another browser: neither the choice nor the ballot, and a way to ask for a new link.
+    other = Client()
+    for response in (other.get(link), other.post(link)):
+        html = response.content.decode()
+        assert response.status_code == 410
+        assert f'action="{url("budgets:voter-create", slug="v")}"' in html and 'name="email"' in html
+        assert first.title not in html
+    ballot_page = other.get(url("budgets:ballot-edit", slug="v"))
+    assert ballot_page.status_code == 302 and ballot_page["Location"] == url("budgets:voter-create", slug="v")
+    other.post(url("budgets:ballot-edit", slug="v"), {"proposals": [second.pk]})
+    assert chosen(Ballot.objects.get()) == {first.pk}
+    # The browser that used the link keeps its ballot.
+    assert voter_browser.get(url("budgets:ballot-edit", slug="v")).status_code == 200
+
+
+def test_a_new_link_retires_the_earlier_ones_and_the_session_they_opened(django_capture_on_commit_callbacks):
+    cycle = cycle_build(current=Kind.VOTE, slug="v")
+    phone, laptop = Client(), Client()
+    old_link = link_request(phone, "voter@example.ma", django_capture_on_commit_callbacks)
+    unused_link = link_request(phone, "voter@example.ma", django_capture_on_commit_callbacks)
+    assert phone.get(old_link).status_code == 410  # replaced by the newer one before it was used
+    assert phone.post(unused_link).status_code == 302
+    assert phone.get(url("budgets:ballot-edit", slug="v")).status_code == 200
+    # The voter opens the ballot on another device with a new link: that browser only holds it now.
+    laptop_link = link_request(laptop, "voter@example.ma", django_capture_on_commit_callbacks)
+    assert laptop.post(laptop_link).status_code == 302
+    assert laptop.get(url("budgets:ballot-edit", slug="v")).status_code == 200
+    assert phone.get(url("budgets:ballot-edit", slug="v")).status_code == 302
+    phone.post(url("budgets:ballot-edit", slug="v"), {"proposals": [cycle.proposals.first().pk]})
+    assert not Ballot.objects.exists()
+    assert Voter.objects.count() == 1
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_a_used_link_is_explained_in_the_visitors_language(client, language):
+    cycle = cycle_build(current=Kind.VOTE, slug="v")
+    token = services.voter_token_make(voter_make(cycle, "a@example.ma", confirmed=False))
+    services.voter_confirm(cycle=cycle, token=token)
+    response = client.get(url("budgets:voter-confirm", language, slug="v", token=token))
+    html = response.content.decode()
+    assert response.status_code == 410 and f'<html lang="{language}"' in html
+    with translation.override(language):
+        assert gettext("Send me the link") in html
+
+
+def test_a_session_from_before_single_use_links_opens_nothing(client):
+    cycle = cycle_build(current=Kind.VOTE, slug="v")
+    voter = voter_make(cycle, "a@example.ma")
+    session = client.session
+    session[f"budgets:voter:{cycle.pk}"] = voter.pk  # what the session held before: the voter's id only
+    session.save()
+    assert client.get(url("budgets:ballot-edit", slug="v")).status_code == 302
+
+
+def test_the_voting_mail_says_the_link_works_once(django_capture_on_commit_callbacks):
+    cycle = cycle_build(current=Kind.VOTE, slug="v")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.voter_register(cycle=cycle, email="a@example.ma", site_url="https://openmun.example.ma")
+    with translation.override("ar"):
+        assert gettext("The link works once: it opens your ballot in the browser where you press the button.") in (
+            mail.outbox[0].body
+        )
