@@ -1,3 +1,4 @@
+import hashlib
 from itertools import pairwise
 from pathlib import Path
 
@@ -7,6 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.staticfiles import finders
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import redirect
@@ -24,7 +26,19 @@ from moderation.admin import ModeratedAdmin
 from openmun.spreadsheets import csv_response, xlsx_response
 
 IMPORT_SALT = "budgets.import.table"
+# How long a preview can be confirmed; it can be confirmed once, for the year it was made for.
+IMPORT_MAX_AGE = 3600
 TEMPLATE = "budgets/budget-template.csv"
+
+
+class PreviewUsed(Exception):
+    """The lines of the year are no longer those the preview was made over: it was confirmed, or they changed."""
+
+
+def lines_state(budget_year: models.BudgetYear) -> str:
+    """Return a digest of the lines a year has now; an import replaces them all (new keys), so it moves then."""
+    keys = ",".join(str(pk) for pk in budget_year.lines.order_by("pk").values_list("pk", flat=True))
+    return hashlib.sha256(f"{budget_year.pk}:{keys}".encode()).hexdigest()
 
 
 class BudgetLineInline(TranslationTabularInline):
@@ -123,18 +137,41 @@ class BudgetYearAdmin(TabbedTranslationAdmin):
         form = BudgetFileForm()
         parsed = None
         if request.method == "POST" and "confirm" in request.POST:
-            # The table travels signed with the preview: what is saved is exactly what was previewed.
+            # The table travels signed with the preview: what is saved is exactly what was previewed, for the
+            # year it was previewed for, over the lines that year had then.
             try:
-                table = signing.loads(request.POST.get("table", ""), salt=IMPORT_SALT, max_age=3600)
+                preview = signing.loads(request.POST.get("table", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
             except signing.BadSignature:
                 messages.error(request, gettext("The preview has expired: upload the file again."))
                 return redirect(request.path)
-            parsed = imports.table_parse(table)
+            if not isinstance(preview, dict) or preview.get("year") != budget_year.pk:
+                messages.error(
+                    request,
+                    gettext("This preview was made for another budget year: upload the file again on this page."),
+                )
+                return redirect(request.path)
+            parsed = imports.table_parse(preview["table"])
             if parsed.is_valid:
                 try:
-                    count = services.budget_year_import(
-                        budget_year=budget_year, lines=parsed.lines, acting_user=request.user
+                    with transaction.atomic():
+                        # The year stays locked until the import commits: a second confirmation of the same preview
+                        # waits, then finds the lines the first one wrote and is refused.
+                        models.BudgetYear.objects.select_for_update().get(pk=budget_year.pk)
+                        if lines_state(budget_year) != preview["lines"]:
+                            raise PreviewUsed
+                        count = services.budget_year_import(
+                            budget_year=budget_year, lines=parsed.lines, acting_user=request.user
+                        )
+                except PreviewUsed:
+                    messages.error(
+                        request,
+                        gettext(
+                            "This preview has already been confirmed, or the lines of %(year)s have changed since "
+                            "it was made: upload the file again."
+                        )
+                        % {"year": budget_year.year},
                     )
+                    return redirect(request.path)
                 except ValidationError as error:
                     messages.error(request, " ".join(error.messages))
                 else:
@@ -173,9 +210,15 @@ class BudgetYearAdmin(TabbedTranslationAdmin):
             "parsed": parsed,
             "columns": imports.COLUMNS,
             "required_columns": imports.REQUIRED_COLUMNS,
+            "max_megabytes": imports.MAX_BYTES // (1024 * 1024),
+            "max_rows": imports.MAX_ROWS,
             "existing_count": budget_year.lines.count(),
             "change_url": change_url,
-            "signed_table": signing.dumps(parsed.table, salt=IMPORT_SALT, compress=True)
+            "signed_table": signing.dumps(
+                {"year": budget_year.pk, "lines": lines_state(budget_year), "table": parsed.table},
+                salt=IMPORT_SALT,
+                compress=True,
+            )
             if parsed is not None and parsed.is_valid
             else "",
             "totals": self.preview_totals(parsed) if parsed is not None and parsed.is_valid else [],

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from budgets.imports import amount_parse
 from budgets.models import Proposal
-from moderation.forms import ConsentMixin
+from moderation.forms import ConsentMixin, DisplayNameField
 from openmun.antiabuse import HoneypotMixin
 from openmun.text import PlainTextField
 
@@ -30,7 +30,7 @@ class ProposalForm(ConsentMixin, HoneypotMixin, forms.ModelForm):
             "title": PlainTextField,
             "description": PlainTextField,
             "neighbourhood": PlainTextField,
-            "display_name": PlainTextField,
+            "display_name": DisplayNameField,
             "estimated_cost": AmountField,
         }
         widgets = {

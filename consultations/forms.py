@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Comment, Contribution, Round
-from moderation.forms import ConsentMixin, text_direction_set
+from moderation.forms import ConsentMixin, DisplayNameField, text_direction_set
 from moderation.models import Moderated
 from openmun.antiabuse import HoneypotMixin
 from openmun.text import PlainTextField
@@ -15,7 +15,7 @@ class ContributionForm(ConsentMixin, HoneypotMixin, forms.ModelForm):
     class Meta:
         model = Contribution
         fields = ["text", "title", "axis", "project", "display_name", "email"]
-        field_classes = {"text": PlainTextField, "title": PlainTextField, "display_name": PlainTextField}
+        field_classes = {"text": PlainTextField, "title": PlainTextField, "display_name": DisplayNameField}
         widgets = {"text": forms.Textarea(attrs={"rows": 8})}
 
     def __init__(self, *args, consultation_round: Round, **kwargs):
@@ -46,7 +46,7 @@ class CommentForm(ConsentMixin, HoneypotMixin, forms.ModelForm):
     class Meta:
         model = Comment
         fields = ["text", "display_name", "email"]
-        field_classes = {"text": PlainTextField, "display_name": PlainTextField}
+        field_classes = {"text": PlainTextField, "display_name": DisplayNameField}
         widgets = {"text": forms.Textarea(attrs={"rows": 5})}
         help_texts = {
             "email": _("Never published. The commune uses it only to contact you about your comment."),

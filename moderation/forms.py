@@ -1,9 +1,33 @@
 """What every public form for citizen input shares, and the moderators' own form."""
 
+from collections.abc import Callable, Iterable
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openmun.text import PlainTextField
+from openmun.text import PlainTextField, validate_not_impersonating
+
+# Where the commune's own names come from: programme registers a function at start-up (moderation is below
+# programme and may not import it).
+COMMUNE_NAME_SOURCES: list[Callable[[], Iterable[str]]] = []
+
+
+def commune_names_register(source: Callable[[], Iterable[str]]) -> None:
+    """Register a function that returns the commune's names, which no citizen may take as theirs."""
+    if source not in COMMUNE_NAME_SOURCES:
+        COMMUNE_NAME_SOURCES.append(source)
+
+
+def validate_display_name(value: str) -> None:
+    """Refuse a name that presents a citizen as the commune, its administration, its moderators or an official reply."""
+    validate_not_impersonating(value, names=[name for source in COMMUNE_NAME_SOURCES for name in source()])
+
+
+class DisplayNameField(PlainTextField):
+    """A name a citizen gives on a public form (to display, or as a petition's agent or supporter): plain text that
+    does not pass itself off as the commune."""
+
+    default_validators = [*PlainTextField.default_validators, validate_display_name]
 
 
 def text_direction_set(form: forms.BaseForm) -> None:

@@ -202,6 +202,11 @@ class PetitionAdmin(ModeratedAdmin, TabbedTranslationAdmin):
         # Petitions are submitted on the public form and pre-checked here.
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a petition deletes its timeline and every online support with it; the procedure withdraws
+        # a petition instead (the "withdrawn" step). Only a superuser may delete one, e.g. a test.
+        return request.user.is_superuser
+
     @admin.display(description=_("limit for notifying a refusal"))
     def notice_deadline_display(self, obj):
         return date_format(obj.notice_deadline) if obj.notice_deadline else "-"

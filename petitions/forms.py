@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from moderation.forms import ConsentMixin
+from moderation.forms import ConsentMixin, DisplayNameField
 from openmun.antiabuse import HoneypotMixin
 from openmun.text import PlainTextField
 from petitions.models import CouncilSession, Petition, PetitionEvent, Support
@@ -72,10 +72,10 @@ class PetitionForm(ConsentMixin, HoneypotMixin, forms.ModelForm):
             "title": PlainTextField,
             "request": PlainTextField,
             "reasons": PlainTextField,
-            "agent_name": PlainTextField,
+            "agent_name": DisplayNameField,
             "association_name": PlainTextField,
             "association_seat": PlainTextField,
-            "association_representative": PlainTextField,
+            "association_representative": DisplayNameField,
             "contact_phone": PlainTextField,
         }
         widgets = {
@@ -132,7 +132,7 @@ class SupportForm(HoneypotMixin, forms.ModelForm):
     class Meta:
         model = Support
         fields = ["name", "relation", "email", "consent"]
-        field_classes = {"name": PlainTextField}
+        field_classes = {"name": DisplayNameField}
         widgets = {"relation": forms.RadioSelect}
         labels = {
             "consent": _(

@@ -28,3 +28,10 @@ class ProgrammeConfig(PortalAppConfig):
         }
     )
     fixtures = ("programme.json",)
+
+    def ready(self) -> None:
+        from moderation.forms import commune_names_register
+        from programme.selectors import commune_names
+
+        # No citizen's name on a public form may be the commune's own.
+        commune_names_register(commune_names)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from modeltranslation.utils import build_localized_fieldname
 
 from programme.models import Activity, Axis, Commune, Programme, Project
 
@@ -21,6 +23,12 @@ def commune_name() -> str:
     """Return the commune's name, as feeds, calendars and share images name the publisher ("" if none)."""
     commune = commune_get()
     return str(commune.name) if commune else ""
+
+
+def commune_names() -> list[str]:
+    """Return the commune's name in every language, as staff stored it (none if no commune is loaded)."""
+    fields = [build_localized_fieldname("name", code) for code, _name in settings.LANGUAGES]
+    return [name for row in Commune.objects.values_list(*fields) for name in row if name]
 
 
 def programme_title() -> str:

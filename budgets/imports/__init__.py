@@ -23,12 +23,13 @@ from budgets.imports.files import (
     template_rows,
 )
 from budgets.imports.rows import DIRECTION_NAMES, PART_NAMES, ParsedLine
-from budgets.imports.tables import MAX_BYTES, BudgetFileError
+from budgets.imports.tables import MAX_BYTES, MAX_ROWS, BudgetFileError
 
 __all__ = [
     "COLUMNS",
     "DIRECTION_NAMES",
     "MAX_BYTES",
+    "MAX_ROWS",
     "PART_NAMES",
     "REQUIRED_COLUMNS",
     "BudgetFileError",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from budgets.imports.amounts import amount_parse
 from budgets.imports.rows import QUOTED_LENGTH, ParsedLine, Seen, StatedTotal, TotalRowForm, row_form
-from budgets.imports.tables import BudgetFileError, csv_decode, csv_table, table_read
+from budgets.imports.tables import MAX_ROWS, BudgetFileError, csv_decode, csv_table, table_read
 from budgets.models import BudgetYear
 from openmun.formatting import group_digits
 from openmun.spreadsheets import FORMULA_STARTS
@@ -29,7 +29,6 @@ COLUMNS = (
 )
 REQUIRED_COLUMNS = ("part", "direction", "code", "label_ar", "adopted")
 AMOUNT_COLUMNS = ("adopted", "executed")
-MAX_ROWS = 2000
 
 
 @dataclass
@@ -89,7 +88,7 @@ def table_parse(table: list[list[str]]) -> ParsedFile:
     except BudgetFileError as error:
         parsed.errors.append(error.message)
         return parsed
-    if len(rows) - 1 > MAX_ROWS:
+    if sum(1 for values in rows[1:] if any(values)) > MAX_ROWS:
         parsed.errors.append(_("The file has more than %(count)d rows.") % {"count": MAX_ROWS})
         return parsed
     seen: Seen = {}

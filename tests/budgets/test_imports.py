@@ -3,7 +3,10 @@
 import codecs
 import io
 import re
+import time
+import zipfile
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.conf import settings
@@ -361,3 +364,260 @@ def test_imported_lines_are_found_by_the_search(django_capture_on_commit_callbac
     # Typed without the final ta marbuta and with a plain alef, as people type it.
     results = search_data(query="الضريبه القيمه المضافه", language="ar")
     assert [(group.kind, group.count) for group in results["groups"]] == [("budget-line", 1)]
+
+
+# Hostile files: each becomes a clear message, read no further than the limits, and saves nothing.
+
+
+def xlsx_patched(content: bytes, change, part: str = "xl/worksheets/sheet1.xml") -> bytes:
+    """Return a workbook with one of its parts rewritten by change(bytes) -> bytes."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            archive.writestr(info.filename, change(data) if info.filename == part else data)
+    return buffer.getvalue()
+
+
+def small_workbook() -> bytes:
+    return xlsx_file([HEADER.split(","), ["operating", "revenue", "R-1", "باب", "Poste", None, None, 10, None]])
+
+
+def without_dimension(sheet: bytes) -> bytes:
+    # A sheet that does not state its size: openpyxl then reads all of it when it opens the workbook.
+    return re.sub(rb"<dimension [^>]*/>", b"", sheet)
+
+
+def with_rows(rows: bytes):
+    return lambda sheet: without_dimension(sheet).replace(b"</sheetData>", rows + b"</sheetData>")
+
+
+ENTITY = b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY part "operating">]>'
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY l0 "lol">'
+    + b"".join(b'<!ENTITY l%d "%s">' % (n, b"&l%d;" % (n - 1) * 10) for n in range(1, 10))
+    + b"]>"
+)
+
+
+def nan_cell(value: bytes):
+    return lambda sheet: sheet.replace(b"<v>10</v>", b"<v>" + value + b"</v>")
+
+
+def hostile_files() -> dict[str, tuple[str, bytes, str]]:
+    """Return, by case, a file name, its content and what the message says."""
+    workbook = small_workbook()
+    unpacked_too_large = "much larger once unzipped"
+    return {
+        "doctype and entity": (
+            "b.xlsx",
+            xlsx_patched(workbook, lambda sheet: ENTITY + sheet.replace(b"<t>operating</t>", b"<t>&part;</t>")),
+            "XML declarations",
+        ),
+        "billion laughs": (
+            "b.xlsx",
+            xlsx_patched(workbook, lambda sheet: LAUGHS + sheet.replace(b"<t>operating</t>", b"<t>&l9;</t>")),
+            "XML declarations",
+        ),
+        "entity in the shared strings": (
+            "b.xlsx",
+            xlsx_patched(
+                xlsx_patched(workbook, lambda types: types),
+                lambda styles: ENTITY.replace(b"worksheet", b"styleSheet") + styles.replace(b"<fonts", b"&part;<fonts"),
+                part="xl/styles.xml",
+            ),
+            "XML declarations",
+        ),
+        "NaN cell": ("b.xlsx", xlsx_patched(workbook, nan_cell(b"NaN")), "from row 2"),
+        "inf cell": ("b.xlsx", xlsx_patched(workbook, nan_cell(b"inf")), "from row 2"),
+        "zip bomb": (
+            "b.xlsx",
+            xlsx_patched(workbook, lambda sheet: sheet + b" " * (30 * 1024 * 1024)),
+            unpacked_too_large,
+        ),
+        "three million empty rows": (
+            "b.xlsx",
+            xlsx_patched(workbook, with_rows(b"<row/>" * 3_000_000)),
+            unpacked_too_large,
+        ),
+        "an XLSX cell of 40 000 characters": (
+            "b.xlsx",
+            xlsx_patched(
+                workbook, lambda sheet: sheet.replace("<t>باب</t>".encode(), b"<t>" + b"x" * 40_000 + b"</t>")
+            ),
+            "longer than 32767 characters",
+        ),
+        "not a zip, named .xlsx": ("b.xlsx", b"part,direction\noperating,revenue\n", "cannot be read as an XLSX"),
+        "a damaged zip": ("b.xlsx", workbook[: len(workbook) // 2], "cannot be read as an XLSX"),
+        "a zip that is no workbook": ("b.xlsx", zip_of({"readme.txt": b"hello"}), "cannot be read as an XLSX"),
+        "an empty file": ("b.csv", b"", "empty"),
+        "only spaces": ("b.xlsx", b"  \n\n ", "empty"),
+        "a binary file named .csv": ("b.csv", bytes(range(256)) * 40, "not a CSV or XLSX"),
+        "a CSV field over 128 KiB": (
+            "b.csv",
+            csv_file(f'operating,revenue,R-1,"{"ب" * 140_000}",,,,10,'),
+            "cannot be read as CSV",
+        ),
+        "a CSV quotation mark left open": (
+            "b.csv",
+            csv_file('operating,revenue,R-1,"باب,,,,10,', *["operating,revenue,R-2,باب,,,,10,"] * 20_000),
+            "quotation mark is not closed",
+        ),
+    }
+
+
+def zip_of(parts: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("case", list(hostile_files()))
+def test_hostile_files_are_refused_with_a_clear_message(case):
+    name, content, expected = hostile_files()[case]
+    started = time.monotonic()
+    with translation.override("en"):
+        parsed = imports.file_parse(name, content)
+    assert not parsed.is_valid and not parsed.rows
+    assert len(parsed.errors) == 1 and expected in parsed.errors[0], parsed.errors
+    # Before the limits, three million empty rows held a worker for 30 s.
+    assert time.monotonic() - started < 5
+
+
+def test_openpyxl_reads_workbooks_through_defusedxml():
+    import openpyxl
+
+    assert openpyxl.DEFUSEDXML
+
+
+def test_reading_stops_at_the_row_limit():
+    # What lies after the limit is never read: a cell openpyxl cannot convert, a CSV field it cannot take.
+    header = HEADER.split(",")
+    line = ["operating", "revenue", "R-{}", "باب", None, None, None, 10, None]
+    lines = [[cell.format(number) if isinstance(cell, str) else cell for cell in line] for number in range(2001)]
+    last = [*line[:7], 99, None]
+    with translation.override("en"):
+        too_many_lines = imports.file_parse(
+            "b.xlsx",
+            xlsx_patched(xlsx_file([header, *lines, last]), lambda sheet: sheet.replace(b"<v>99</v>", b"<v>NaN</v>")),
+        )
+        too_many_rows = imports.file_parse(
+            "b.xlsx",
+            xlsx_patched(small_workbook(), with_rows(b"<row/>" * 30_000 + b'<row><c t="n"><v>NaN</v></c></row>')),
+        )
+        csv_rows = imports.file_parse(
+            "b.csv", csv_file(*[f"operating,revenue,R-{n},باب,,,,10," for n in range(2001)], '"' + "x" * 200_000)
+        )
+    assert too_many_lines.errors == ["The file has more than 2000 rows."]
+    assert too_many_rows.errors == [
+        "The file has more than 20000 rows, empty rows included. Delete the empty rows below the lines."
+    ]
+    assert csv_rows.errors == ["The file has more than 2000 rows."]
+
+
+def test_empty_rows_below_the_lines_and_columns_after_the_50th_are_left_aside():
+    far_cell = b'<row><c r="BZ5002" t="inlineStr"><is><t>' + b"x" * 40_000 + b"</t></is></c></row>"
+    workbook = xlsx_patched(small_workbook(), with_rows(b"<row/>" * 5000 + far_cell))
+    far_column = ",".join([*VALID[0].split(","), *[""] * 60, "x" * 40_000])
+    for name, content in (("b.xlsx", workbook), ("b.csv", csv_file(far_column, *[""] * 5000))):
+        parsed = imports.file_parse(name, content)
+        assert parsed.is_valid and len(parsed.lines) == 1, parsed.errors
+        assert max(len(row) for row in parsed.table) <= 50
+
+
+def test_hostile_file_messages_are_in_the_staff_language():
+    name, content, _expected = hostile_files()["NaN cell"]
+    with translation.override("ar"):
+        parsed = imports.file_parse(name, content)
+    assert parsed.errors == [
+        "تعذرت قراءة المصنف ابتداء من السطر 2: تحتوي إحدى الخانات على قيمة ليست عددا أو نصا أو تاريخا صالحا. يرجى "
+        "تصحيحها أو حفظ الورقة بصيغة «CSV UTF-8»."
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", ["doctype and entity", "NaN cell", "zip bomb", "a CSV field over 128 KiB"])
+def test_a_hostile_upload_shows_the_message_and_saves_nothing(client, editor, case):
+    client.force_login(editor)
+    budget_year = year_build(2024)
+    before = list(budget_year.lines.values_list("pk", "adopted"))
+    name, content, _expected = hostile_files()[case]
+    response = upload(client, budget_year, content, name=name)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="errorlist"' in html and 'name="confirm"' not in html
+    assert list(budget_year.lines.values_list("pk", "adopted")) == before
+
+
+# The preview: for its year, once.
+
+
+@pytest.mark.django_db
+def test_a_preview_is_confirmed_for_its_own_year_only(client, editor):
+    client.force_login(editor)
+    first, second = year_build(2024), year_build(2025)
+    before = list(second.lines.values_list("pk", flat=True))
+    table = signed_table(upload(client, first, csv_file(*VALID)).content.decode())
+    response = client.post(import_url(second), {"confirm": "1", "table": table})
+    assert response.status_code == 302 and response["Location"] == import_url(second)
+    assert list(second.lines.values_list("pk", flat=True)) == before
+    assert first.lines.count() == 16
+    with translation.override("fr"):
+        message = gettext("This preview was made for another budget year: upload the file again on this page.")
+    assert message in client.get(import_url(second)).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_preview_is_confirmed_once(client, editor):
+    client.force_login(editor)
+    budget_year = year_build(2024)
+    with translation.override("fr"):
+        limits = gettext(
+            "At most %(size)s MB and %(rows)s rows of lines. A preview can be confirmed once, within an hour, for "
+            "this year only."
+        )
+    # The page says so, after the limits.
+    assert limits.split(". ", 1)[1] in unescape(client.get(import_url(budget_year)).content.decode())
+    table = signed_table(upload(client, budget_year, csv_file(*VALID)).content.decode())
+    assert client.post(import_url(budget_year), {"confirm": "1", "table": table}).status_code == 302
+    imported = list(budget_year.lines.values_list("pk", flat=True))
+    assert len(imported) == 3
+    response = client.post(import_url(budget_year), {"confirm": "1", "table": table}, follow=True)
+    assert list(budget_year.lines.values_list("pk", flat=True)) == imported
+    with translation.override("fr"):
+        message = gettext(
+            "This preview has already been confirmed, or the lines of %(year)s have changed since it was made: "
+            "upload the file again."
+        ) % {"year": 2024}
+    assert message in response.content.decode()
+    # A new preview of the same file can be confirmed.
+    table = signed_table(upload(client, budget_year, csv_file(*VALID)).content.decode())
+    assert client.post(import_url(budget_year), {"confirm": "1", "table": table}).status_code == 302
+    assert set(budget_year.lines.values_list("pk", flat=True)).isdisjoint(imported)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_confirmations_of_one_preview_sent_at_once_import_it_once(django_user_model):
+    from django.contrib.admin.models import LogEntry
+    from django.test import Client
+
+    from tests.budgets.test_concurrency import run_in_parallel
+
+    # A superuser: the groups that migrations create are gone after an earlier test that flushed the database.
+    staff = django_user_model.objects.create_superuser("importer", password="x-Strong-pass-1")
+    budget_year = year_build(2024)
+    client = Client()
+    client.force_login(staff)
+    table = signed_table(upload(client, budget_year, csv_file(*VALID)).content.decode())
+
+    def confirm():
+        browser = Client()
+        browser.force_login(staff)
+        return browser.post(import_url(budget_year), {"confirm": "1", "table": table}).status_code
+
+    assert run_in_parallel([confirm] * 4) == [302] * 4
+    assert sorted(budget_year.lines.values_list("code", flat=True)) == ["D-1", "R-1", "R-2"]
+    assert LogEntry.objects.filter(object_id=str(budget_year.pk)).count() == 1

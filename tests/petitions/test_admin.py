@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from petitions.models import CouncilSession, Petition
-from tests.petitions.factories import CouncilSessionFactory, PetitionFactory, SupportFactory
+from tests.petitions.factories import CouncilSessionFactory, PetitionEventFactory, PetitionFactory, SupportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +144,45 @@ def test_a_published_petition_can_be_taken_down_and_put_back(client, officer):
     submitted.refresh_from_db()
     assert published.status == Petition.Status.PUBLISHED and published.state == State.PUBLISHED
     assert submitted.status == Petition.Status.PENDING
+
+
+def test_petition_officers_cannot_delete_a_petition_the_procedure_withdraws(client, officer):
+    petition = PetitionFactory(support_count=1)
+    SupportFactory(petition=petition)
+    PetitionEventFactory(petition=petition)
+    assert not officer.has_perm("petitions.delete_petition")
+    assert not officer.has_perm("petitions.delete_support") and not officer.has_perm("petitions.delete_petitionevent")
+    client.force_login(officer)
+    changelist = client.get(admin_url("petitions_petition_changelist"))
+    assert "delete_selected" not in dict(changelist.context["action_form"].fields["action"].choices)
+    delete_url = admin_url("petitions_petition_delete", petition.pk)
+    assert delete_url not in client.get(admin_url("petitions_petition_change", petition.pk)).content.decode()
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    client.post(
+        admin_url("petitions_petition_changelist"),
+        {"action": "delete_selected", "_selected_action": [petition.pk], "post": "yes"},
+    )
+    assert Petition.objects.filter(pk=petition.pk).exists()
+    assert petition.supports.count() == 1 and petition.events.count() == 1
+    # The withdrawal is still offered, as the procedure allows it.
+    assert (
+        admin_url("petitions_petition_step", petition.pk, "withdraw")
+        in client.get(admin_url("petitions_petition_change", petition.pk)).content.decode()
+    )
+
+
+def test_even_a_permission_given_by_hand_does_not_let_staff_delete_a_petition(client, officer):
+    from django.contrib.auth.models import Permission
+
+    petition = PetitionFactory()
+    officer.user_permissions.add(Permission.objects.get(codename="delete_petition"))
+    officer = type(officer).objects.get(pk=officer.pk)
+    client.force_login(officer)
+    assert client.post(admin_url("petitions_petition_delete", petition.pk), {"post": "yes"}).status_code == 403
+    assert Petition.objects.filter(pk=petition.pk).exists()
+
+
+def test_a_superuser_may_delete_a_petition(admin_client):
+    petition = PetitionFactory()
+    response = admin_client.post(admin_url("petitions_petition_delete", petition.pk), {"post": "yes"})
+    assert response.status_code == 302 and not Petition.objects.filter(pk=petition.pk).exists()
