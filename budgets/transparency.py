@@ -8,6 +8,7 @@ once the cycle's results are public, as counts.
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
@@ -176,7 +177,7 @@ register_dataset(
                 "url",
                 "translated",
                 gettext_lazy("Address of its page on the portal, in each language."),
-                format="uri-reference",
+                format="uri",
             ),
         ),
         queryset=lambda: (
@@ -196,6 +197,10 @@ register_dataset(
 )
 
 
+LINE_YEAR = re.compile(r"[0-9]{4}")
+CODE_LENGTH = BudgetLine._meta.get_field("code").max_length
+
+
 def line_key(line: BudgetLine) -> str:
     return f"{line.year.year}-{line.part}-{line.direction}-{line.code}"
 
@@ -203,9 +208,15 @@ def line_key(line: BudgetLine) -> str:
 def line_lookup(queryset, key: str):
     """Find a line by its identifier year-part-direction-code (the code may itself contain dashes)."""
     parts = key.split("-", 3)
-    if len(parts) != 4 or not parts[0].isdigit():
+    if len(parts) != 4:
         return queryset.none()
     year, part, direction, code = parts
+    # Checked before the query: "²".isdigit() is true but int() refuses it, and PostgreSQL refuses an integer out
+    # of range (a year has four digits).
+    if not LINE_YEAR.fullmatch(year) or part not in BudgetLine.Part.values:
+        return queryset.none()
+    if direction not in BudgetLine.Direction.values or not code or len(code) > CODE_LENGTH:
+        return queryset.none()
     return queryset.filter(year__year=int(year), part=part, direction=direction, code=code)
 
 
@@ -308,7 +319,7 @@ register_dataset(
                 "url",
                 "translated",
                 gettext_lazy("Address of its page on the portal, in each language."),
-                format="uri-reference",
+                format="uri",
             ),
         ),
         queryset=lambda: (

@@ -19,6 +19,7 @@ from consultations.models import Contribution, Meeting, Round
 from consultations.selectors import RESULTS_PAGE_SIZE
 from moderation.models import Moderated
 from openmun.links import translated_urls
+from programme.models import Programme
 from transparency.opendata import translated
 from transparency.registry import (
     CalendarEvent,
@@ -232,7 +233,7 @@ register_dataset(
                 "url",
                 "translated",
                 gettext_lazy("Address of its page on the portal, in each language."),
-                format="uri-reference",
+                format="uri",
             ),
         ),
         queryset=rounds_queryset,
@@ -302,6 +303,19 @@ register_calendar(
 # Sitemap
 
 register_sitemap(SitemapSource(slug="consultation-pages", items=lambda: ["consultations:round-list"]))
+
+
+def published_rounds():
+    """Return the rounds of the programme the portal publishes (those of an older one have no page)."""
+    return Round.objects.filter(programme=Programme.objects.current()).order_by("number")
+
+
+register_sitemap(SitemapSource(slug="consultation-rounds", items=published_rounds))
 register_sitemap(
-    SitemapSource(slug="consultation-rounds", items=lambda: Round.objects.order_by("programme_id", "number"))
+    SitemapSource(
+        slug="consultation-results",
+        items=lambda: [
+            ("consultations:round-results", {"slug": item.slug}) for item in published_rounds().only("slug")
+        ],
+    )
 )

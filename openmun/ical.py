@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -10,16 +11,15 @@ from django.utils import timezone
 LINE_LIMIT = 75  # octets, without the line break
 
 
+# Control characters other than the tab: RFC 5545 (3.1) allows none in a content line.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def text_escape(value: str) -> str:
-    """Return value escaped as an iCalendar TEXT value."""
-    return (
-        str(value)
-        .replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
+    """Return value escaped as an iCalendar TEXT value: one line, control characters removed."""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = CONTROL.sub("", text)
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def line_fold(line: str) -> str:

@@ -1,5 +1,7 @@
 """Links between pages: breadcrumbs, the same page in each of the portal's languages, absolute addresses."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
@@ -20,10 +22,14 @@ def translated_urls(obj) -> dict[str, str]:
 
 
 def site_url(request: HttpRequest) -> str:
-    """Return the scheme and host the visitor used (no trailing slash), for links sent by e-mail or feeds."""
-    return request.build_absolute_uri("/").rstrip("/")
+    """Return the portal's address, scheme and host without a trailing slash, for absolute links.
+
+    OPENMUN_SITE_URL when it is set, so that links and permanent ids never follow the Host header a client sent;
+    otherwise the scheme and host the visitor used.
+    """
+    return settings.OPENMUN_SITE_URL or request.build_absolute_uri("/").rstrip("/")
 
 
 def site_host(request: HttpRequest) -> str:
-    """Return the host name the visitor used, without its port: permanent ids (tag: URIs, UIDs) are minted under it."""
-    return request.get_host().split(":")[0]
+    """Return the portal's host name without its port: permanent ids (tag: URIs, UIDs) are minted under it."""
+    return urlsplit(settings.OPENMUN_SITE_URL or f"//{request.get_host()}").hostname or ""

@@ -203,7 +203,7 @@ register_dataset(
                 "url",
                 "translated",
                 gettext_lazy("Address of its page on the portal, in each language."),
-                format="uri-reference",
+                format="uri",
             ),
         ),
         queryset=lambda: public_petitions().select_related("session").order_by("published_on", "pk"),
@@ -275,7 +275,7 @@ register_dataset(
                 "url",
                 "translated",
                 gettext_lazy("Address of its page on the portal, in each language."),
-                format="uri-reference",
+                format="uri",
             ),
         ),
         queryset=lambda: CouncilSession.objects.prefetch_related("agenda_items__project").order_by(

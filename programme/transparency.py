@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from openmun.links import translated_urls
-from programme.models import Activity, Axis, CommitteeMeeting, Milestone, Project, ProjectUpdate
+from programme.models import Activity, Axis, CommitteeMeeting, Milestone, Programme, Project, ProjectUpdate
 from programme.selectors import commune_name, programme_title
 from transparency.opendata import translated
 from transparency.registry import (
@@ -153,7 +153,7 @@ register_dataset(
                 "url",
                 "translated",
                 gettext_lazy("Address of its page on the portal, in each language."),
-                format="uri-reference",
+                format="uri",
             ),
         ),
         queryset=lambda: Axis.objects.annotate(
@@ -289,7 +289,7 @@ register_dataset(
                 "url",
                 "translated",
                 gettext_lazy("Address of its page on the portal, in each language."),
-                format="uri-reference",
+                format="uri",
             ),
         ),
         queryset=lambda: (
@@ -400,10 +400,27 @@ register_sitemap(
         ],
     )
 )
-register_sitemap(SitemapSource(slug="programme-axes", items=lambda: Axis.objects.order_by("programme_id", "number")))
+
+
+def published_projects():
+    """Return the projects of the programme the portal publishes (those of an older one have no page)."""
+    return Project.objects.filter(programme=Programme.objects.current()).order_by("number")
+
+
 register_sitemap(
     SitemapSource(
-        slug="programme-projects", priority=0.7, items=lambda: Project.objects.order_by("programme_id", "number")
+        slug="programme-axes",
+        items=lambda: Axis.objects.filter(programme=Programme.objects.current()).order_by("number"),
+    )
+)
+register_sitemap(SitemapSource(slug="programme-projects", priority=0.7, items=published_projects))
+register_sitemap(
+    SitemapSource(
+        slug="programme-project-histories",
+        priority=0.3,
+        items=lambda: [
+            ("programme:project-history", {"slug": project.slug}) for project in published_projects().only("slug")
+        ],
     )
 )
 

@@ -1,16 +1,18 @@
 """The read-only open data API, versioned and without a language prefix: every text is given in each language."""
 
-from django.urls import path
+from django.urls import path, re_path
 
-from transparency import views
+from transparency import api
 
 app_name = "api"
 
 urlpatterns = [
-    path("", views.api_index, name="index"),
-    path("openmun-open-data.zip", views.api_zip, name="zip"),
-    path("<slug:dataset>/", views.api_dataset, name="dataset"),
-    path("<slug:dataset>.csv", views.api_csv, name="dataset-csv"),
-    path("<slug:dataset>.schema.json", views.api_schema, name="dataset-schema"),
-    path("<slug:dataset>/<str:key>/", views.api_item, name="dataset-item"),
+    path("", api.index, name="index"),
+    path("openmun-open-data.zip", api.archive, name="zip"),
+    path("<slug:dataset>/", api.dataset_page, name="dataset"),
+    path("<slug:dataset>.csv", api.dataset_csv, name="dataset-csv"),
+    path("<slug:dataset>.schema.json", api.schema, name="dataset-schema"),
+    path("<slug:dataset>/<str:key>/", api.item, name="dataset-item"),
+    # Anything else under /api/v1/ gets the API's JSON 404, never the HTML error page.
+    re_path(r"^(?P<path>.*)$", api.not_found, name="not-found"),
 ]

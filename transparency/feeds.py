@@ -1,4 +1,9 @@
-"""Atom feeds of what changes, per language: every topic together ("all"), or one topic registered by an app."""
+"""Atom feeds of what changes, per language: every topic together ("all"), or one topic registered by an app.
+
+What the W3C feed validator checks of Atom 1.0 (RFC 4287) holds: the feed and each entry have an author (the
+commune, from the registry's site identity), a permanent tag: id (RFC 4151), an updated date and absolute links.
+Addresses and ids come from the portal's configured address (openmun.links.site_url), never from the Host header.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from django.utils.html import escape, linebreaks
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from openmun.links import site_host
+from openmun.links import site_host, site_url
 from transparency.registry import FeedItem, registry
 
 ITEMS = 50
@@ -23,10 +28,16 @@ TAG_YEAR = 2023
 
 @dataclass(frozen=True)
 class Topic:
-    """The feed asked for: the topic and the host its permanent ids are minted under."""
+    """The feed asked for: the topic, the host its permanent ids are minted under, the address of its links."""
 
     slug: str
     host: str
+    base_url: str
+
+
+def publisher() -> str:
+    """Return who publishes the feeds: the commune, or the portal when no app names it (an author is required)."""
+    return registry.site_name() or _("Open commune portal")
 
 
 class TopicFeed(Feed):
@@ -36,7 +47,7 @@ class TopicFeed(Feed):
     def get_object(self, request, slug: str) -> Topic:
         if slug != ALL and slug not in registry.feeds:
             raise Http404("No such feed.")
-        return Topic(slug=slug, host=site_host(request))
+        return Topic(slug=slug, host=site_host(request), base_url=site_url(request))
 
     def title(self, topic: Topic) -> str:
         name = _("Everything that changes") if topic.slug == ALL else str(registry.feeds[topic.slug].title)
@@ -50,10 +61,16 @@ class TopicFeed(Feed):
         )
 
     def link(self, topic: Topic) -> str:
-        return reverse("programme:home")
+        return topic.base_url + reverse("programme:home")
 
     def feed_url(self, topic: Topic) -> str:
-        return reverse("transparency:feed", kwargs={"slug": topic.slug})
+        return topic.base_url + reverse("transparency:feed", kwargs={"slug": topic.slug})
+
+    def author_name(self, topic: Topic) -> str:
+        return publisher()
+
+    def author_link(self, topic: Topic) -> str:
+        return topic.base_url + reverse("programme:home")
 
     def feed_guid(self, topic: Topic) -> str:
         return f"tag:{topic.host},{TAG_YEAR}:{get_language()}/feeds/{topic.slug}"
@@ -72,7 +89,14 @@ class TopicFeed(Feed):
         return linebreaks(escape(entry[1].description))
 
     def item_link(self, entry: tuple[Topic, FeedItem]) -> str:
-        return entry[1].url
+        topic, item = entry
+        return topic.base_url + item.url
+
+    def item_author_name(self, entry: tuple[Topic, FeedItem]) -> str:
+        return publisher()
+
+    def item_author_link(self, entry: tuple[Topic, FeedItem]) -> str:
+        return entry[0].base_url + reverse("programme:home")
 
     def item_guid(self, entry: tuple[Topic, FeedItem]) -> str:
         topic, item = entry

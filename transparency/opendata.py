@@ -16,10 +16,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from openmun.cache import CONTENT, version_get
@@ -60,10 +62,35 @@ def json_value(value):
     return value
 
 
-def dataset_rows(dataset: Dataset, queryset: QuerySet | None = None) -> list[dict]:
-    """Return the dataset's rows (all of them, or of queryset) as JSON-ready dicts."""
+def dataset_rows(dataset: Dataset, queryset: QuerySet | None = None, *, base_url: str = "") -> list[dict]:
+    """Return the dataset's rows (all of them, or of queryset) as JSON-ready dicts.
+
+    The addresses of its "uri" fields, which the apps give as paths, are made absolute under base_url.
+    """
     rows = dataset.rows(dataset.queryset() if queryset is None else queryset)
-    return [{key: _jsonable(value) for key, value in row.items()} for row in rows]
+    return [_row_json(dataset.fields, row, base_url) for row in rows]
+
+
+def _row_json(fields: tuple[Field, ...], row: dict, base_url: str) -> dict:
+    by_name = {field.name: field for field in fields}
+    result = {}
+    for key, value in row.items():
+        field = by_name.get(key)
+        if field is not None and field.type == "array" and isinstance(value, list):
+            result[key] = [_row_json(field.items, item, base_url) if isinstance(item, dict) else item for item in value]
+        elif field is not None and field.format == "uri":
+            result[key] = _absolute(value, base_url)
+        else:
+            result[key] = _jsonable(value)
+    return result
+
+
+def _absolute(value, base_url: str):
+    if isinstance(value, dict):
+        return {key: _absolute(item, base_url) for key, item in value.items()}
+    if isinstance(value, str) and value.startswith("/") and not value.startswith("//"):
+        return base_url + value
+    return value
 
 
 def _jsonable(value):
@@ -76,14 +103,31 @@ def _jsonable(value):
     return json_value(value)
 
 
-def dataset_item_queryset(dataset: Dataset, key: str) -> QuerySet:
-    """Return the queryset of the item whose identifier is key (empty when key cannot be one)."""
+# The longest identifier an item may have; a longer one, or one with a control character, names no item.
+MAX_KEY_LENGTH = 200
+
+
+def dataset_item_queryset(dataset: Dataset, key: str) -> QuerySet | None:
+    """Return the queryset of the item whose identifier is key, or None when key cannot be an identifier.
+
+    A key is checked against the field it is looked up in (a number in range, a valid slug, written as the API
+    writes it) before it reaches the database: PostgreSQL refuses a NUL in text, and a number out of range.
+    """
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        return None
     queryset = dataset.queryset()
     if callable(dataset.lookup):
         return dataset.lookup(queryset, key)
-    if dataset.lookup == "pk" and not key.isdigit():
-        return queryset.none()
-    return queryset.filter(**{dataset.lookup: key})
+    model = queryset.model
+    field = model._meta.pk if dataset.lookup == "pk" else model._meta.get_field(dataset.lookup)
+    try:
+        value = field.to_python(key)
+        field.run_validators(value)
+    except (ValidationError, TypeError, ValueError):
+        return None
+    if str(value) != key:
+        return None
+    return queryset.filter(**{dataset.lookup: value})
 
 
 # JSON Schema (draft 2020-12)
@@ -95,7 +139,10 @@ def field_schema(field: Field) -> dict:
     if field.type == "translated":
         schema = {
             "type": "object",
-            "properties": {code: {"type": "string"} for code, _name in settings.LANGUAGES},
+            "properties": {
+                code: {"type": "string", **({"format": field.format} if field.format else {})}
+                for code, _name in settings.LANGUAGES
+            },
             "required": [code for code, _name in settings.LANGUAGES],
             "additionalProperties": False,
         }
@@ -160,9 +207,9 @@ def csv_cell(value) -> object:
     return value
 
 
-def dataset_csv(dataset: Dataset, rows: list[dict] | None = None) -> str:
+def dataset_csv(dataset: Dataset, rows: list[dict] | None = None, *, base_url: str = "") -> str:
     """Return the dataset as CSV text: a header of field names, one row per item, UTF-8 BOM for spreadsheets."""
-    rows = dataset_rows(dataset) if rows is None else rows
+    rows = dataset_rows(dataset, base_url=base_url) if rows is None else rows
     columns = csv_columns(dataset)
     header = [heading for heading, _field, _language in columns]
     cells = (
@@ -209,7 +256,7 @@ def zip_build(*, base_url: str) -> bytes:
     ]
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for dataset in registry.dataset_list():
-            rows = dataset_rows(dataset)
+            rows = dataset_rows(dataset, base_url=base_url)
             updated = dataset_updated(dataset)
             document = {
                 "dataset": dataset.slug,
@@ -231,12 +278,13 @@ def zip_build(*, base_url: str) -> bytes:
     return buffer.getvalue()
 
 
-def zip_get(*, base_url: str) -> tuple[bytes, str]:
-    """Return the ZIP of every dataset and its ETag, built once per version of the portal's data."""
+def zip_get(*, base_url: str) -> bytes:
+    """Return the ZIP of every dataset, built once per version of the portal's data, day and language."""
+    # The day: some values (a project being late) change at midnight; the language: the schemas' titles.
     version = version_get(CONTENT)
-    key = f"openmun:transparency:zip:{version}:{base_url}"
+    key = f"openmun:transparency:zip:{version}:{timezone.localdate().isoformat()}:{get_language()}:{base_url}"
     content = cache.get(key)
     if content is None:
         content = zip_build(base_url=base_url)
         cache.set(key, content, timeout=ZIP_CACHE_SECONDS)
-    return content, f'"{version[:32]}"'
+    return content

@@ -69,7 +69,10 @@ class SearchSource:
 
 @dataclass(frozen=True)
 class Field:
-    """A documented field of a dataset. type is a JSON Schema type; "translated" is an object {ar, fr}."""
+    """A documented field of a dataset. type is a JSON Schema type; "translated" is an object {ar, fr}.
+
+    format "uri": the app gives a path of the portal ("/ar/…"), the API an absolute URL under the portal's address.
+    """
 
     name: str
     type: str
@@ -142,7 +145,11 @@ class CalendarSource:
 
 @dataclass(frozen=True)
 class SitemapSource:
-    """Public pages for sitemap.xml: items() returns objects with get_absolute_url(), or URL names."""
+    """Public pages for sitemap.xml.
+
+    items() returns objects with get_absolute_url(), URL names, or (URL name, kwargs) pairs such as
+    ("programme:project-history", {"slug": …}).
+    """
 
     slug: str
     items: Callable[[], Iterable[Any]]

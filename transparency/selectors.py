@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString
 
 from openmun.folding import normalise_for_stemming
 from openmun.search import excerpt, highlight, search_terms
+from openmun.text import normalise
 from transparency.models import SearchEntry
 from transparency.registry import SearchSource, registry
 
@@ -91,7 +92,8 @@ def search_data(*, query: str, language: str, kind: str = "", page: str | int | 
     window query), or one page of a kind.
     """
     sources = registry.search_sources()
-    query = " ".join(query.split())[:MAX_QUERY_LENGTH]
+    # Control characters never reach the database (PostgreSQL refuses a NUL in text); they match nothing anyway.
+    query = normalise(query, multiline=False)[:MAX_QUERY_LENGTH]
     by_kind = {source.kind: source for source in sources}
     context = {"query": query, "terms": [], "groups": [], "total": 0, "kind": "", "page": None, "sources": sources}
     if kind in by_kind:

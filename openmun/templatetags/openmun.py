@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import date as date_filter
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -75,10 +76,20 @@ def change(value):
 
 @register.filter
 def fdate(value, arg="DATE_FORMAT"):
-    """Render a date in a <time> element with the Moroccan month names of the active language."""
-    if not isinstance(value, datetime.date):
+    """Render a date in a <time> element with the Moroccan month names of the active language.
+
+    The machine-readable value is YYYY-MM-DD for a date, and for a moment the local time to the second with its
+    offset (2024-05-02T10:30:15+01:00): no microseconds.
+    """
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        machine = value.isoformat(timespec="seconds")
+    elif isinstance(value, datetime.date):
+        machine = value.isoformat()
+    else:
         return ""
-    return format_html('<time datetime="{}">{}</time>', value.isoformat(), date_filter(value, arg))
+    return format_html('<time datetime="{}">{}</time>', machine, date_filter(value, arg))
 
 
 @register.filter

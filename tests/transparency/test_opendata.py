@@ -169,7 +169,8 @@ def test_pages_have_a_fixed_size_and_links(client, portal):
     assert first["previous"] is None and first["next"].endswith("/api/v1/activities/?page=2")
     last = client.get(first["next"]).json()
     assert last["page"] == 2
-    assert client.get(api("dataset", dataset="activities") + "?page=9").status_code == 404
+    beyond = client.get(api("dataset", dataset="activities") + "?page=9")
+    assert beyond.status_code == 400 and beyond.json()["error"]["code"] == "page_invalid"
 
 
 def test_csv_opens_in_spreadsheets_with_one_column_per_language(client, portal):

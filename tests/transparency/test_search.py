@@ -239,3 +239,13 @@ def test_postgresql_ranking_orders_but_never_selects(indexed):
     plain = SearchEntry.objects.filter(language="ar", folded__icontains="خضراء")
     assert sorted(ranked) == sorted(plain.values_list("kind", "object_id"))
     assert "rank" in str(entries.query)
+
+
+@pytest.mark.parametrize("query", ["verte\x00", "\x00", "ver\x00te", "verte\x1b", "\x01verte\x7f", "verte\r\n\t"])
+@pytest.mark.parametrize("kind", ["", "project", "project\x00"])
+def test_control_characters_in_a_query_never_reach_the_database(client, indexed, query, kind):
+    # PostgreSQL refuses a NUL in text (DataError): run on PostgreSQL too (DATABASE_URL).
+    response = client.get(url("fr", q=query, kind=kind, page="1\x00"))
+    assert response.status_code == 200
+    if query.strip("\x00") and kind != "project\x00":
+        assert "La ville verte" in response.content.decode().replace("<mark>", "").replace("</mark>", "")

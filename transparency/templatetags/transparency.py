@@ -1,4 +1,7 @@
-"""The head of every page: Open Graph and Twitter card tags, and the Atom feeds it advertises."""
+"""The head of every page: Open Graph and Twitter card tags, the Atom feeds it advertises, its language versions.
+
+Every address in the head is absolute under the portal's configured address (openmun.links.site_url).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +9,13 @@ import html
 import re
 
 from django import template
+from django.conf import settings
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.urls import reverse
-from django.utils.html import strip_tags
+from django.utils.html import format_html_join, strip_tags
 from django.utils.translation import get_language
 
+from openmun.links import site_url
 from transparency.feeds import ALL
 from transparency.registry import registry
 
@@ -56,10 +61,25 @@ def transparency_head(context, image: str = ""):
             "site_name": site_name,
             "title": title,
             "description": html.unescape(match.group(1)) if match else "",
-            "url": request.build_absolute_uri(request.path),
-            "image": request.build_absolute_uri(image or reverse("transparency:site-share")),
+            "url": site_url(request) + request.path,
+            "image": site_url(request) + (image or reverse("transparency:site-share")),
             "locale": OG_LOCALES.get(language, language),
             "alternate_locales": [value for code, value in OG_LOCALES.items() if code != language],
         }
     )
     return data
+
+
+@register.simple_tag(takes_context=True)
+def hreflang_links(context) -> str:
+    """Link the page in each language, absolute, and the default language's version as x-default."""
+    request = context.get("request")
+    alternates = context.get("alternates") or []
+    if request is None or not alternates:
+        return ""
+    root = site_url(request)
+    links = [(alternate["code"], root + alternate["url"]) for alternate in alternates]
+    default = next((url for code, url in links if code == settings.LANGUAGE_CODE), None)
+    if default is not None:
+        links.append(("x-default", default))
+    return format_html_join("\n  ", '<link rel="alternate" hreflang="{}" href="{}">', links)
