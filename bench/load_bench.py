@@ -5,6 +5,9 @@ For each setting (uncached: OPENMUN_PAGE_CACHE_SECONDS=0; cached: the default) i
 production settings, then loads the home page and a project page in turn for DURATION seconds with
 CONNECTIONS keep-alive connections: wrk when it is installed (Debian's wrk; scripts/system-deps bench), else a
 small Python client with threads. The load stops by itself and only ever targets 127.0.0.1.
+With the page cache on, it also loads the stylesheet, a static file WhiteNoise serves through the same gunicorn,
+in turn with the pages, in ROUNDS rounds: each cached page's row gives its rate as a share of the static file's
+in the same round (the median of the rounds): "static_ratio", which should be at least 0.8.
 Prints one JSON object per line: setting, page, requests per second, median and 99th-percentile latency.
 """
 
@@ -27,15 +30,18 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PORT = 8766
+PORT = int(os.environ.get("OPENMUN_BENCH_PORT", "8766"))
 DURATION = 10
 CONNECTIONS = 8
 PAGES = {"home": "/fr/", "project": "/fr/programme/projects/{slug}/"}
+# With the cache on: rounds of the static file and the pages in turn, and the length of each run in a round.
+ROUNDS = 3
+SIDE_BY_SIDE_SECONDS = 4
 
 
-def wrk(url: str) -> dict:
+def wrk(url: str, duration: int = DURATION) -> dict:
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", url],
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency", url],
         capture_output=True,
         text=True,
         check=True,
@@ -56,10 +62,10 @@ def wrk(url: str) -> dict:
     }
 
 
-def python_client(url: str) -> dict:
+def python_client(url: str, duration: int = DURATION) -> dict:
     """A bounded load from threads with keep-alive connections, for machines without wrk."""
     path = url.split(str(PORT), 1)[1]
-    deadline = time.monotonic() + DURATION
+    deadline = time.monotonic() + duration
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -87,7 +93,7 @@ def python_client(url: str) -> dict:
     latencies.sort()
     return {
         "requests": len(latencies),
-        "rps": len(latencies) / DURATION,
+        "rps": len(latencies) / duration,
         "p50_ms": statistics.median(latencies),
         "p99_ms": latencies[int(len(latencies) * 0.99) - 1],
         "errors": errors[0],
@@ -113,6 +119,53 @@ def redis_url() -> str:
     with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", 6379), timeout=1):
         return "redis://127.0.0.1:6379/9"
     return ""
+
+
+def stylesheet_path(home: str) -> str:
+    """Return the address of the stylesheet the home page links to: a static file WhiteNoise serves."""
+    html = urllib.request.urlopen(f"http://127.0.0.1:{PORT}{home}", timeout=30).read().decode()
+    return re.search(r'<link rel="stylesheet" href="([^"]+)"', html).group(1)
+
+
+def measure(path: str, load, duration: int = DURATION) -> dict:
+    url = f"http://127.0.0.1:{PORT}{path}"
+    # Warm both workers (and, when cached, the page cache) before measuring.
+    for _ in range(4):
+        urllib.request.urlopen(url, timeout=30).read()
+    return {"path": path, **load(url, duration)}
+
+
+def setting_run(setting: str, *, slug: str, load):
+    """Yield (page, figures) for each page; with the cache on, the static file side by side with the pages.
+
+    With the cache on, the static file and the pages are loaded in turn, ROUNDS times, SIDE_BY_SIDE_SECONDS
+    each, so that a change in the machine's load weighs on both sides: a row gives the median of its rounds, and a
+    page's static_ratio is the median of its rate over the static file's in the same round.
+    """
+    pages = [(page, path.format(slug=slug)) for page, path in PAGES.items()]
+    if setting != "cached":
+        for page, path in pages:
+            yield page, measure(path, load)
+        return
+    targets = [("static", stylesheet_path(PAGES["home"])), *pages]
+    rounds = [{name: measure(path, load, SIDE_BY_SIDE_SECONDS) for name, path in targets} for _ in range(ROUNDS)]
+    for name, path in targets:
+        runs = [each[name] for each in rounds]
+        row = {
+            "path": path,
+            "requests": sum(run["requests"] for run in runs),
+            "rps": statistics.median(run["rps"] for run in runs),
+            "p50_ms": statistics.median(run["p50_ms"] for run in runs),
+            "p99_ms": statistics.median(run["p99_ms"] for run in runs),
+            "errors": sum(run["errors"] for run in runs),
+            "client": runs[0]["client"],
+            "rounds": ROUNDS,
+        }
+        if name != "static":
+            row["static_ratio"] = round(
+                statistics.median(each[name]["rps"] / each["static"]["rps"] for each in rounds), 2
+            )
+        yield name, row
 
 
 def main() -> None:
@@ -147,18 +200,12 @@ def main() -> None:
         )
         try:
             wait_for_server()
-            for page, path in PAGES.items():
-                url = f"http://127.0.0.1:{PORT}{path.format(slug=slug)}"
-                # Warm both workers (and, when cached, the page cache) before measuring.
-                for _ in range(4):
-                    urllib.request.urlopen(url, timeout=30).read()
-                figures = load(url)
+            for page, figures in setting_run(setting, slug=slug, load=load):
                 print(
                     json.dumps(
                         {
                             "setting": setting,
                             "page": page,
-                            "path": path.format(slug=slug),
                             "cache": "redis" if redis else "local memory",
                             **figures,
                         }

@@ -3,7 +3,7 @@
 1. pages: each public page's median server time against a bare view returning the same bytes, and its
    queries at 1× and 100× the data (bench/pages_bench.py);
 2. load: gunicorn with 2 workers under a bounded load on loopback, home and a project page, page cache off
-   and on (bench/load_bench.py);
+   and on, and a static file side by side with the cached pages (bench/load_bench.py);
 3. PDF: the programme's cold and warm render, cached download and peak memory (bench/pdf_bench.py);
 4. writes: petition supports and participatory-budget votes per second, with exact counts
    (bench/actions_bench.py and the scenarios in bench/actions/).
@@ -39,8 +39,12 @@ For developers and operators who want to know what a page, a PDF or a write cost
    the ratio is the page's own work. Its queries are counted at 1× the data (the tests' factories) and at 100×.
 2. **load** (`bench/load_bench.py`): gunicorn with 2 workers and production settings, on loopback, loaded for
    10 s with 8 keep-alive connections, on the French home page and a project page, page cache off ("uncached")
-   and on ("cached"). The load comes from `wrk` when it is installed, else from a small Python client; the cache
-   is Redis (database 9 on 127.0.0.1:6379, emptied first) when one answers there, else local memory.
+   and on ("cached"). With the cache on, the stylesheet (a static file WhiteNoise serves through the same
+   gunicorn) and the two pages are loaded in turn, 3 rounds of 4 s each, so that both sides see the same machine;
+   the rows give the medians of the rounds, and each cached page's row ends with its rate as a share of the static
+   file's in the same round: a cached page should be served at 0.8× that rate or better.
+   The load comes from `wrk` when it is installed, else from a small Python client; the cache is Redis (database 9
+   on 127.0.0.1:6379, emptied first) when one answers there, else local memory.
 3. **PDF** (`bench/pdf_bench.py`): the programme's PDF in Arabic and French: a cold render (a fresh process), a
    warm render, a download served from the cache, and the process's peak memory.
 4. **writes** (`bench/actions_bench.py`, scenarios in `bench/actions/`): 200 petition supports (submitted and
@@ -183,7 +187,8 @@ def main() -> None:
                 "load",
                 f"{row['setting']} {row['page']} ({row['cache']}, {row['client']})",
                 f"{row['rps']:.0f} req/s, median {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms, "
-                f"{row['requests']} requests, {row['errors']} errors",
+                f"{row['requests']} requests, {row['errors']} errors"
+                + (f"; {row['static_ratio']:.2f}× the static file's rate" if "static_ratio" in row else ""),
             )
         )
 

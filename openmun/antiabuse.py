@@ -7,13 +7,16 @@ past the limit.
 The client is known by its address, REMOTE_ADDR. Behind a reverse proxy REMOTE_ADDR is the proxy's own
 address, and every visitor would share one limit: either have the server set REMOTE_ADDR to the
 visitor's address, or name the header the proxy sets (and always overwrites) in
-OPENMUN_CLIENT_ADDRESS_HEADER, e.g. HTTP_X_REAL_IP. Addresses are hashed before they reach the cache and
+OPENMUN_CLIENT_ADDRESS_HEADER, e.g. HTTP_X_REAL_IP. An IPv4 address is one client; an IPv6 client is known
+by its /64 network, since a single subscriber gets at least a /64 and can use any address in it (an
+IPv4-mapped IPv6 address counts as the IPv4 one). Addresses are hashed before they reach the cache and
 are never stored or logged.
 """
 
 import functools
 import hashlib
 import hmac
+import ipaddress
 import logging
 import time
 from collections.abc import Callable
@@ -22,21 +25,38 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from openmun.folding import fold_for_comparison
+from openmun.views import error_response
 
 logger = logging.getLogger(__name__)
 
 HONEYPOT_FIELD = "hp_check"
 
 
+# The part of an IPv6 address that one subscriber holds: its /64 network.
+IPV6_CLIENT_PREFIX = 64
+
+
+def client_address(address: str) -> str:
+    """Return what identifies a client by its address: an IPv4 address, or an IPv6 address's /64 network."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((int(ip), IPV6_CLIENT_PREFIX), strict=False))
+    return str(ip)
+
+
 def client_key(request: HttpRequest) -> str:
     """Return a key for the client that sent request: a keyed hash of its address, never the address."""
     header = getattr(settings, "OPENMUN_CLIENT_ADDRESS_HEADER", "")
     address = (request.META.get(header) if header else "") or request.META.get("REMOTE_ADDR", "")
-    address = address.split(",")[0].strip()
+    address = client_address(address.split(",")[0].strip())
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
@@ -56,7 +76,8 @@ def rate_limit_hit(request: HttpRequest, scope: str, *, limit: int, window: int)
 
 def too_many_requests(request: HttpRequest, *, retry_after: int | None = None) -> HttpResponse:
     """Return the translated 429 page, telling the client when it may try again."""
-    response = render(request, "errors/429.html", {"retry_after_minutes": -(-(retry_after or 60) // 60)}, status=429)
+    minutes = -(-(retry_after or 60) // 60)
+    response = error_response(request, "errors/429.html", status=429, context={"retry_after_minutes": minutes})
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return response

@@ -2,6 +2,7 @@
 
 import datetime
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +43,15 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# The portal's public address (scheme and host, e.g. https://openmun.beni-mellal.ma): the absolute links of feeds,
+# calendars, the API, the sitemap, link previews and e-mails, and the permanent ids of feed entries and calendar
+# events, so that none of them follows the Host header a client sent. Empty: the address the visitor used.
+OPENMUN_SITE_URL = os.environ.get("OPENMUN_SITE_URL", "").strip().rstrip("/")
+if OPENMUN_SITE_URL and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", OPENMUN_SITE_URL):
+    raise ImproperlyConfigured(
+        f"OPENMUN_SITE_URL must be a scheme and a host name, like https://openmun.example.ma, not {OPENMUN_SITE_URL!r}."
+    )
+
 INSTALLED_APPS = [
     "modeltranslation",  # before django.contrib.admin, as modeltranslation requires
     "django.contrib.admin",
@@ -69,22 +79,30 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "openmun.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files, served compressed ahead of time: they never reach the middleware below.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses text answers; above the page cache, which stores pages uncompressed (docs/operations.md).
+    "openmun.middleware.CompressionMiddleware",
+    # A hit is answered here, as cheaply as a static file; a miss is stored as the middleware below leave it.
+    "openmun.pagecache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "openmun.middleware.PostRateLimitMiddleware",
+    "openmun.middleware.MethodNotAllowedMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After the CSRF check: a POST it refuses does not spend the client's budget.
+    "openmun.middleware.PostRateLimitMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Records which staff account made each change to programme data (the public history shows its role only).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "openmun.pagecache.PageCacheMiddleware",
     # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+# A form refused by the CSRF check gets a translated page that says why and how to send it again.
+CSRF_FAILURE_VIEW = "openmun.views.csrf_failure"
 
 ROOT_URLCONF = "openmun.urls"
 WSGI_APPLICATION = "openmun.wsgi.application"
@@ -136,10 +154,12 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("OPENMUN_CACHE_PREFIX", "openmun"),
             "OPTIONS": REDIS_OPTIONS,
         },
+        # The same Redis and key prefix as "default" (page keys start with openmun:page:), so that the page cache
+        # reads a page and the content version in one round trip (openmun/pagecache.py).
         "pages": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("OPENMUN_CACHE_PREFIX", "openmun") + "-pages",
+            "KEY_PREFIX": os.environ.get("OPENMUN_CACHE_PREFIX", "openmun"),
             "OPTIONS": {**REDIS_OPTIONS, "IGNORE_EXCEPTIONS": True, "LOG_IGNORED_EXCEPTIONS": True},
         },
     }
@@ -165,11 +185,15 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+# django-axes's cache handler, which also counts failures per user name across addresses (openmun/lockout.py).
+AXES_HANDLER = "openmun.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("OPENMUN_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("OPENMUN_LOGIN_LOCKOUT_MINUTES", "15")))
 # A client and a user name: an office behind one address is not locked out by one person's typos.
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+# Failed sign-ins to one user name from any addresses before that name is locked out everywhere: a guesser who
+# changes address at each try. Higher than the per-client limit, so that one person's typos never reach it.
+OPENMUN_LOGIN_NAME_FAILURE_LIMIT = int(os.environ.get("OPENMUN_LOGIN_NAME_FAILURE_LIMIT", "10"))
 AXES_CLIENT_IP_CALLABLE = "openmun.antiabuse.client_key"
 AXES_CLIENT_STR_CALLABLE = "openmun.views.login_client_description"
 AXES_LOCKOUT_CALLABLE = "openmun.views.login_locked_out"
@@ -178,6 +202,9 @@ AXES_RESET_ON_SUCCESS = True
 # Without Redis the embedded default counts in each process's memory, as the forms' rate limits do; with
 # several workers or servers, set REDIS_URL so that they share the count.
 SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["axes.W001"]
+# Staff sign in through the admin; after a sign-in whose "next" address was refused, they land on its index.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -305,6 +332,8 @@ OPENMUN_PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("OPENMUN_PERSONAL_DATA
 OPENMUN_RATE_LIMIT = env_rate("OPENMUN_RATE_LIMIT", "10/600")
 # POST requests accepted per client, whatever the form, the admin included: a generous backstop.
 OPENMUN_POST_RATE_LIMIT = env_rate("OPENMUN_POST_RATE_LIMIT", "120/600")
+# E-mail sent to one address, whatever the form and the client (confirmation links, notices): count/seconds.
+OPENMUN_MAIL_PER_RECIPIENT = env_rate("OPENMUN_MAIL_PER_RECIPIENT", "5/3600")
 # Behind a reverse proxy, the request header holding the visitor's address (e.g. HTTP_X_REAL_IP); empty to
 # use REMOTE_ADDR. Set it only when the proxy always overwrites that header.
 OPENMUN_CLIENT_ADDRESS_HEADER = os.environ.get("OPENMUN_CLIENT_ADDRESS_HEADER", "")
@@ -342,11 +371,16 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "openmun.logs.JsonFormatter"},
     },
-    "filters": {"scrub": {"()": "openmun.logs.ScrubFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["scrub"]}},
+    # route: Django's own lines ("Not Found: …") name the request by its route, never by a path that may hold a
+    # token (openmun/middleware.py); scrub: no e-mail address anywhere.
+    "filters": {"route": {"()": "openmun.middleware.RouteFilter"}, "scrub": {"()": "openmun.logs.ScrubFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["route", "scrub"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # WeasyPrint logs several lines per render at INFO.
     "loggers": {
+        # A request for a host not in DJANGO_ALLOWED_HOSTS (scanners) is answered 400 and logged once by the
+        # request log; not with a traceback at ERROR.
+        "django.security.DisallowedHost": {"handlers": [], "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

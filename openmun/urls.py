@@ -12,6 +12,8 @@ admin.site.index_title = _("What staff can edit")
 
 urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    # Browsers ask for it on every site, whatever the page's <link rel="icon"> says.
+    path("favicon.ico", views.favicon, name="favicon"),
     # For load balancers: no language prefix, no redirect to HTTPS (SECURE_REDIRECT_EXEMPT), never cached.
     path("healthz", views.healthz, name="healthz"),
     path("", include("transparency.site_urls")),

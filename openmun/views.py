@@ -1,17 +1,24 @@
-"""Site-wide views: robots.txt, the health check, the error pages, in the visitor's language."""
+"""Site-wide views: robots.txt, the favicon, the health check, the error pages, in the visitor's language."""
 
+import functools
 import logging
 import sys
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils import translation
+from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from openmun.cache import CACHE_ERRORS
+from openmun.context_processors import LANGUAGE_NAMES
 from openmun.links import site_url
 
 logger = logging.getLogger(__name__)
@@ -20,6 +27,28 @@ logger = logging.getLogger(__name__)
 # part (services write inside transactions) and the next request reconnects.
 OUTAGE_ERRORS = (OperationalError, InterfaceError, *CACHE_ERRORS)
 RETRY_AFTER = 30
+# Browsers ask for /favicon.ico on every site; it changes with a release at most.
+FAVICON_MAX_AGE = 7 * 24 * 3600
+
+
+def error_response(request: HttpRequest, template: str, *, status: int, context: dict | None = None) -> HttpResponse:
+    """Render an error page in the visitor's language, without anything that could fail in turn.
+
+    No context processor, no query, nothing built from the Host header (which may be the very error): the page
+    gets its own context only. The language is read from the request, as the locale middleware reads it, since
+    an error may come before that middleware has run.
+    """
+    language = translation.get_language_from_request(request, check_path=True)
+    with translation.override(language):
+        context = {
+            # The language switch of an error page leads to the home page in each language.
+            "alternates": [
+                {"code": code, "name": LANGUAGE_NAMES.get(code, code), "url": f"/{code}/"}
+                for code, _name in settings.LANGUAGES
+            ],
+            **(context or {}),
+        }
+        return HttpResponse(loader.render_to_string(template, context), status=status)
 
 
 @require_safe
@@ -56,25 +85,49 @@ def healthz(request):
 
 
 def bad_request(request, exception=None):
-    return render(request, "errors/400.html", status=400)
+    return error_response(request, "errors/400.html", status=400)
 
 
 def permission_denied(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    return error_response(request, "errors/403.html", status=403)
 
 
 def page_not_found(request, exception=None):
-    return render(request, "errors/404.html", status=404)
+    return error_response(request, "errors/404.html", status=404)
 
 
 def server_error(request):
     # Django calls this while handling the exception: an outage gets its own page and status.
-    # No context processors: the database or the cache may be what failed.
     if isinstance(sys.exc_info()[1], OUTAGE_ERRORS):
-        response = HttpResponse(loader.get_template("errors/503.html").render(), status=503)
+        response = error_response(request, "errors/503.html", status=503)
         response["Retry-After"] = str(RETRY_AFTER)
         return response
-    return HttpResponse(loader.get_template("errors/500.html").render(), status=500)
+    return error_response(request, "errors/500.html", status=500)
+
+
+def csrf_failure(request, reason=""):
+    """Tell a visitor whose form failed the CSRF check what happened and how to send it again (CSRF_FAILURE_VIEW)."""
+    # Back to the page the form was on, when the browser says and it is one of the portal's own.
+    referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+    try:
+        same_site = bool(referer.netloc) and referer.netloc == request.get_host()
+    except DisallowedHost:
+        same_site = False
+    back = referer.path if same_site and url_has_allowed_host_and_scheme(referer.path, allowed_hosts=None) else ""
+    return error_response(request, "errors/csrf.html", status=403, context={"back": back})
+
+
+@functools.cache
+def favicon_bytes() -> bytes:
+    return (settings.BASE_DIR / "static" / "favicon.ico").read_bytes()
+
+
+@require_safe
+def favicon(request):
+    """Serve the portal's icon at /favicon.ico, where browsers look for it whatever the page says."""
+    response = HttpResponse(favicon_bytes(), content_type="image/vnd.microsoft.icon")
+    patch_cache_control(response, public=True, max_age=FAVICON_MAX_AGE)
+    return response
 
 
 def login_locked_out(request, original_response=None, credentials=None):
@@ -83,7 +136,7 @@ def login_locked_out(request, original_response=None, credentials=None):
 
     cool_off = get_cool_off(request)
     minutes = max(1, -(-int(cool_off.total_seconds()) // 60)) if cool_off else None
-    response = render(request, "errors/locked_out.html", {"minutes": minutes}, status=429)
+    response = error_response(request, "errors/locked_out.html", status=429, context={"minutes": minutes})
     if cool_off:
         response["Retry-After"] = str(int(cool_off.total_seconds()))
     return response

@@ -1,8 +1,10 @@
 """Sign-in lockout, the per-client POST budget and structured logs without personal data."""
 
+import datetime
 import io
 import json
 import logging
+import re
 
 import pytest
 import time_machine
@@ -61,6 +63,36 @@ def test_a_lockout_is_per_client_and_user_name(staff):
     assert sign_in(Client(REMOTE_ADDR="198.51.100.2"), "the-right-password-2024").status_code == 302
 
 
+def test_a_user_name_is_locked_out_after_failures_from_many_addresses(staff):
+    # A guesser who changes address at each try: 10 failures (OPENMUN_LOGIN_NAME_FAILURE_LIMIT) lock the name.
+    for number in range(9):
+        assert sign_in(Client(REMOTE_ADDR=f"198.51.100.{number}"), "wrong").status_code == 200
+    assert sign_in(Client(REMOTE_ADDR="198.51.100.9"), "wrong").status_code == 429
+    assert sign_in(Client(REMOTE_ADDR="192.0.2.50"), "the-right-password-2024").status_code == 429
+    # Another account is not locked, and the name's lockout ends with the cool-off.
+    get_user_model().objects.create_user("editor", password="another-password-2024", is_staff=True)
+    assert sign_in(Client(REMOTE_ADDR="192.0.2.50"), "another-password-2024", username="editor").status_code == 302
+    with time_machine.travel(datetime.timedelta(minutes=16)):
+        assert sign_in(Client(REMOTE_ADDR="192.0.2.50"), "the-right-password-2024").status_code == 302
+
+
+def test_an_ipv6_client_is_locked_out_in_its_whole_64_network(staff):
+    for number in range(1, 5):
+        assert sign_in(Client(REMOTE_ADDR=f"2001:db8:1:2::{number:x}"), "wrong").status_code == 200
+    assert sign_in(Client(REMOTE_ADDR="2001:db8:1:2:ffff::5"), "wrong").status_code == 429
+    assert sign_in(Client(REMOTE_ADDR="2001:db8:1:2:abcd::6"), "the-right-password-2024").status_code == 429
+    # A colleague in another network signs in as usual.
+    assert sign_in(Client(REMOTE_ADDR="2001:db8:1:3::1"), "the-right-password-2024").status_code == 302
+
+
+def test_a_sign_in_whose_next_address_is_refused_lands_on_the_admin(staff):
+    response = Client().post(
+        "/fr/admin/login/?next=https://evil.example/", {"username": "clerk", "password": "the-right-password-2024"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/admin/"
+
+
 def test_a_successful_sign_in_resets_the_count(staff):
     client = Client()
     for _ in range(4):
@@ -87,6 +119,58 @@ def test_every_post_counts_against_a_per_client_budget(settings, language, text)
     # Reading is never limited, and another client has its own budget.
     assert client.get(f"/{language}/").status_code == 200
     assert Client(REMOTE_ADDR="198.51.100.2").post(f"/{language}/").status_code == 405
+
+
+def test_posts_refused_by_the_csrf_check_do_not_spend_the_budget(settings, staff):
+    settings.OPENMUN_POST_RATE_LIMIT = (3, 600)
+    office = Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.20")
+    # Another site makes the office's browsers send forms without a token: refused, and not counted.
+    for _ in range(10):
+        assert office.post(LOGIN, {"username": "clerk", "password": "x"}).status_code == 403
+    page = office.get(LOGIN).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="(\w+)"', page).group(1)
+    response = office.post(
+        LOGIN, {"csrfmiddlewaretoken": token, "username": "clerk", "password": "the-right-password-2024"}
+    )
+    assert response.status_code == 302
+
+
+@pytest.fixture
+def console():
+    """Return what the portal's configured log handler (settings.LOGGING) writes during the test, as JSON lines."""
+    handler = next(
+        handler
+        for handler in logging.getLogger().handlers
+        if any(isinstance(item, ScrubFilter) for item in handler.filters)
+    )
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    handler.setStream(previous)
+
+
+@pytest.mark.parametrize(
+    ("url", "route"),
+    [
+        ("/fr/petitions/confirm/{token}/", "/fr/petitions/confirm/<str:token>/"),
+        (
+            "/ar/budget/participatory/cycle-1/vote/confirm/{token}/",
+            "/ar/budget/participatory/<slug:slug>/vote/confirm/<str:token>/",
+        ),
+        # A link cut or lengthened by a mail program matches no route: its long segments are left out.
+        ("/fr/petitions/confirm/{token}/extra/", "/fr/petitions/confirm/…/extra/"),
+    ],
+)
+def test_a_confirmation_links_token_never_reaches_the_logs(console, url, route):
+    token = "eyJzIjo0Mn0:1tZq7s:Qm9uam91ci1sZS1zZWNyZXQtZGUtbGEtdm90YW50ZQ"
+    response = Client().get(url.format(token=token))
+    assert response.status_code == 404
+    entries = console()
+    assert token not in json.dumps(entries) and "Qm9uam91" not in json.dumps(entries)
+    request_line = next(entry for entry in entries if entry["logger"] == "openmun.request")
+    assert request_line["path"] == route and request_line["message"] == f"GET {route} 404"
+    # Django's own line for the 404 names the route too.
+    assert any(entry["logger"] == "django.request" and route in entry["message"] for entry in entries)
 
 
 @pytest.fixture

@@ -1,13 +1,18 @@
 """The anonymous page cache: a burst of readers costs no query, a change shows at once, nothing personal leaks."""
 
+import datetime
+import gzip
 import re
+import zoneinfo
 
 import pytest
+import time_machine
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template import RequestContext, Template
 from django.test import Client
 from django.urls import path
+from django.utils import translation
 
 from consultations.models import Comment
 from programme.models import Project
@@ -68,6 +73,26 @@ def test_each_language_is_cached_on_its_own(client):
     assert '<html lang="fr" dir="ltr">' in french.content.decode()
 
 
+def test_pages_are_rendered_again_after_midnight_in_casablanca(client):
+    # Phases open and projects become late at midnight, Africa/Casablanca time, without any save.
+    programme_build()
+    # During Ramadan (here 2026-03-02) Morocco is at UTC+0, otherwise at UTC+1: midnight moves with it.
+    for day in [datetime.date(2026, 3, 2), datetime.date(2026, 6, 10)]:
+        next_day = day + datetime.timedelta(days=1)
+        with time_machine.travel(casablanca(day, 23, 58), tick=False):
+            assert client.get("/fr/").headers["X-Cache"] == "miss"
+            assert client.get("/fr/").headers["X-Cache"] == "hit"
+        with time_machine.travel(casablanca(next_day, 0, 1), tick=False):
+            assert client.get("/fr/").headers["X-Cache"] == "miss"
+            assert client.get("/fr/").headers["X-Cache"] == "hit"
+        with time_machine.travel(casablanca(day, 23, 59), tick=False):
+            assert client.get("/fr/").headers["X-Cache"] == "hit"
+
+
+def casablanca(day: datetime.date, hour: int, minute: int) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=zoneinfo.ZoneInfo("Africa/Casablanca"))
+
+
 def test_a_browser_with_the_current_page_gets_304(client):
     programme_build()
     etag = client.get("/fr/").headers["ETag"]
@@ -110,8 +135,47 @@ def test_staff_are_never_served_nor_stored(client, admin_client):
 def test_the_admin_and_made_up_query_strings_are_not_cached(client):
     programme_build()
     assert "X-Cache" not in client.get("/fr/admin/login/").headers
-    assert "X-Cache" not in client.get("/fr/?utm_source=spam").headers
+    assert "X-Cache" not in client.get("/fr/admin/login/").headers
+    assert "X-Cache" not in client.get("/fr/?spam=1").headers
+    assert "X-Cache" not in client.get("/fr/?page=" + "9" * 70).headers
     assert client.get("/fr/?page=2").headers["X-Cache"] == "miss"
+
+
+def test_tracking_parameters_neither_split_nor_bypass_the_cache(django_assert_num_queries):
+    programme_build()
+    shared = "/fr/programme/projects/?utm_source=facebook&utm_medium=social&fbclid=IwAR0" + "x" * 80
+    first = Client().get(shared)
+    assert first.headers["X-Cache"] == "miss"
+    # The page does not repeat them (in its language switch, for instance): it is the page without them.
+    assert "utm_" not in first.content.decode() and "fbclid" not in first.content.decode()
+    with django_assert_num_queries(0):
+        for url in ["/fr/programme/projects/", "/fr/programme/projects/?gclid=abc&UTM_Campaign=x&_ga=1.2"]:
+            response = Client().get(url)
+            assert response.headers["X-Cache"] == "hit" and response.content == first.content
+    assert Client().get("/fr/?page=2").headers["X-Cache"] == "miss"
+    assert Client().get("/fr/?utm_source=x&page=2&mc_cid=y").headers["X-Cache"] == "hit"
+
+
+def test_a_hit_carries_what_the_middleware_below_the_cache_add(client):
+    programme_build()
+    miss = client.get("/ar/programme/calendar/")
+    hit = Client().get("/ar/programme/calendar/")
+    assert (miss.headers["X-Cache"], hit.headers["X-Cache"]) == ("miss", "hit")
+    for header in ("Content-Language", "Content-Security-Policy", "X-Frame-Options", "Content-Type", "Vary"):
+        assert hit.headers[header] == miss.headers[header], header
+    assert hit.headers["Content-Length"] == str(len(hit.content))
+
+
+def test_a_compressed_hit_is_the_same_page_and_revalidates(client):
+    programme_build()
+    plain = client.get("/fr/")
+    compressed = Client().get("/fr/", headers={"accept-encoding": "gzip"})
+    assert compressed.headers["Content-Encoding"] == "gzip" and compressed.headers["X-Cache"] == "hit"
+    assert gzip.decompress(compressed.content) == plain.content
+    assert compressed.headers["ETag"] == "W/" + plain.headers["ETag"]
+    assert "Accept-Encoding" in compressed.headers["Vary"] and "Accept-Encoding" in client.get("/fr/").headers["Vary"]
+    again = Client().get("/fr/", headers={"accept-encoding": "gzip", "if-none-match": compressed.headers["ETag"]})
+    assert again.status_code == 304
 
 
 def test_pdfs_keep_their_own_cache(client):
@@ -148,8 +212,13 @@ def session_page(request):
     return page(request)
 
 
+def language_page(request):
+    return HttpResponse(f"<p>{translation.get_language()}</p>")
+
+
 urlpatterns = [
     path("page/", page),
+    path("language/", language_page),
     path("message-page/", message_then_page),
     path("message-redirect/", message_then_redirect),
     path("cookie/", cookie_page),
@@ -186,6 +255,16 @@ def test_a_visitor_with_a_session_is_not_served_from_the_cache():
     visitor = Client()
     visitor.get("/session/")
     assert visitor.get("/page/").headers.get("X-Cache") is None
+
+
+@pytest.mark.urls(__name__)
+def test_a_page_without_a_language_prefix_is_cached_per_language():
+    # The cache answers before the locale middleware runs: it reads the language as that middleware would.
+    for _ in range(2):
+        french = Client(headers={"accept-language": "fr"}).get("/language/")
+        arabic = Client(headers={"accept-language": "ar"}).get("/language/")
+    assert french.headers["X-Cache"] == arabic.headers["X-Cache"] == "hit"
+    assert (french.content, arabic.content) == (b"<p>fr</p>", b"<p>ar</p>")
 
 
 @pytest.mark.urls(__name__)

@@ -44,6 +44,39 @@ def test_client_keys_do_not_reveal_the_address():
     assert key == antiabuse.client_key(request_from("203.0.113.45"))
 
 
+def test_an_ipv6_client_is_known_by_its_64_network():
+    home = antiabuse.client_key(request_from("2001:db8:aa:bb::1"))
+    # Any address of the same /64, however written, is the same client: rotating through it changes nothing.
+    for address in ["2001:db8:aa:bb:ffff:ffff:ffff:fffe", "2001:0db8:00aa:00bb:1234::9", "2001:DB8:AA:BB::abcd"]:
+        assert antiabuse.client_key(request_from(address)) == home
+    assert antiabuse.client_key(request_from("2001:db8:aa:bc::1")) != home
+
+
+def test_ipv4_clients_are_known_by_their_full_address_however_written():
+    first = antiabuse.client_key(request_from("192.0.2.1"))
+    assert antiabuse.client_key(request_from("192.0.2.2")) != first
+    assert antiabuse.client_key(request_from("::ffff:192.0.2.1")) == first
+    assert antiabuse.client_key(request_from("::ffff:192.0.2.2")) != first
+
+
+@override_settings(OPENMUN_CLIENT_ADDRESS_HEADER="HTTP_X_REAL_IP")
+def test_a_proxys_ipv6_address_counts_by_its_64_network_too():
+    one = request_from("10.0.0.1", HTTP_X_REAL_IP="2001:db8:1:2::10")
+    other = request_from("10.0.0.1", HTTP_X_REAL_IP="2001:db8:1:2:9::10")
+    assert antiabuse.client_key(one) == antiabuse.client_key(other)
+    # A value that is not an address is still hashed, never used as it is.
+    assert len(antiabuse.client_key(request_from("10.0.0.1", HTTP_X_REAL_IP="unknown"))) == 32
+
+
+def test_the_rate_limit_counts_an_ipv6_network_once():
+    with time_machine.travel(1_800_000_000, tick=False):
+        hits = [
+            antiabuse.rate_limit_hit(request_from(f"2001:db8:5:6::{number:x}"), "report", limit=3, window=60)
+            for number in range(1, 5)
+        ]
+    assert hits == [False, False, False, True]
+
+
 def test_fingerprints_ignore_case_spacing_punctuation_and_letter_variants():
     same = antiabuse.text_fingerprint("إنارة الحي  ضرورية!")
     assert antiabuse.text_fingerprint("انارة الحى ضروريه") == same
