@@ -10,11 +10,13 @@ Two versions:
 - CONTENT moves on any change to a model of an app declared as the portal's (openmun.apps.PortalAppConfig); the
   page cache (openmun/pagecache.py) keys every page under it, so a change shows on the next request;
 - PRINTED moves only when what printed documents show changes (each app's printed_models); the PDFs are keyed
-  under it, so a vote or a petition support does not throw away a render that took seconds.
+  under it, so a vote or a petition support does not throw away a render that took seconds. Once a change to them
+  commits, the background worker renders the programme's PDF anew (openmun.tasks.printed_render_soon).
 
 The versions live in the default cache, shared by every worker and server when it is Redis.
 """
 
+import time
 import uuid
 
 import redis.exceptions
@@ -24,6 +26,7 @@ from django.db import models, transaction
 from django_redis.exceptions import ConnectionInterrupted
 
 from openmun.apps import PortalAppConfig
+from openmun.tasks import printed_render_soon
 
 # What a cache that is down raises (django-redis wraps redis's own errors in ConnectionInterrupted).
 CACHE_ERRORS = (ConnectionInterrupted, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
@@ -53,7 +56,27 @@ def version_get(scope: str) -> str:
 
 def versions_bump(*scopes: str) -> None:
     """Give each scope a new version, so that everything cached under the old one is rebuilt."""
+    # This process forgets the versions it trusted (version_recent), so that its next request sees the change.
+    _recent.clear()
     cache.set_many({version_key(scope): uuid.uuid4().hex for scope in scopes}, timeout=None)
+
+
+# The versions this process read last, with when it read them (time.monotonic()): the page cache trusts them for
+# OPENMUN_PAGE_CACHE_VERSION_SECONDS instead of asking Redis at every request.
+_recent: dict[str, tuple[str, float]] = {}
+
+
+def version_recent(scope: str, *, max_age: float) -> str | None:
+    """Return the version of scope this process read less than max_age seconds ago, or None."""
+    remembered = _recent.get(scope)
+    if remembered is None or time.monotonic() - remembered[1] >= max_age:
+        return None
+    return remembered[0]
+
+
+def version_remember(scope: str, version: str) -> None:
+    """Note that version is the current version of scope, as read just now."""
+    _recent[scope] = (version, time.monotonic())
 
 
 def scopes_for(model: type[models.Model]) -> tuple[str, ...]:
@@ -84,3 +107,6 @@ def versions_move(*scopes: str) -> None:
     versions_bump(*scopes)
     # robust: the data is committed by then; a cache that failed must not turn the request into an error.
     transaction.on_commit(lambda: versions_bump(*scopes), robust=True)
+    if PRINTED in scopes:
+        # The worker renders the new PDFs before a visitor asks for them (once per burst of changes).
+        transaction.on_commit(printed_render_soon, robust=True)

@@ -30,6 +30,7 @@ import hashlib
 import logging
 import re
 import time
+from collections import OrderedDict
 from urllib.parse import unquote_plus
 
 from django.conf import settings
@@ -44,7 +45,7 @@ from django.utils.text import compress_string
 from django_redis import get_redis_connection
 from django_redis.cache import RedisCache
 
-from openmun.cache import CACHE_ERRORS, CONTENT, version_get, version_key
+from openmun.cache import CACHE_ERRORS, CONTENT, version_get, version_key, version_recent, version_remember
 
 logger = logging.getLogger(__name__)
 
@@ -158,24 +159,64 @@ def page_key(request: HttpRequest, language: str) -> str:
     return f"openmun:page:{ENTRY_FORMAT}:{today()}:{language}:{path.hexdigest()[:40]}"
 
 
+class RecentPages:
+    """The pages this process served last, newest last: with Redis, a hit found here costs no round trip.
+
+    Each is kept no longer than OPENMUN_PAGE_CACHE_SECONDS, as in Redis.
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self.entries: OrderedDict[str, tuple[dict, float]] = OrderedDict()
+
+    def get(self, key: str, version: str) -> dict | None:
+        entry, expires = self.entries.get(key, (None, 0.0))
+        if entry is None or entry["version"] != version or time.monotonic() >= expires:
+            return None
+        self.entries.move_to_end(key)
+        return entry
+
+    def put(self, key: str, entry: dict) -> None:
+        self.entries[key] = (entry, time.monotonic() + settings.OPENMUN_PAGE_CACHE_SECONDS)
+        self.entries.move_to_end(key)
+        while len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+
+
+# A few hundred pages: the pages visitors ask for most, at tens of kilobytes each.
+recent_pages = RecentPages(size=256)
+
+
 def entry_get(key: str) -> tuple[str, dict | None]:
     """Return the current content version and the page's entry if it was rendered under that version.
 
-    With Redis, the pages and the versions share a key prefix (openmun/settings.py): one MGET reads both, on
-    django-redis's own connection (get_redis_connection) and decoded as it encodes, without the per-call work of
-    its get_many. Otherwise (each process's memory) the version comes from the default cache.
+    With Redis, this process first looks at the pages it served last, under the version it read less than
+    OPENMUN_PAGE_CACHE_VERSION_SECONDS ago (openmun.cache.version_recent): a hit costs no round trip. Otherwise
+    the pages and the versions share a key prefix (openmun/settings.py): one MGET reads both, on django-redis's
+    own connection (get_redis_connection) and decoded as it encodes, without the per-call work of its get_many.
+    Without Redis (each process's memory), the version comes from the default cache.
     """
     pages = page_cache()
-    if isinstance(pages, RedisCache):
-        found = get_redis_connection(settings.OPENMUN_PAGE_CACHE_ALIAS, write=False).mget(
-            [pages.make_key(version_key(CONTENT)), pages.make_key(key)]
-        )
-        version, entry = (None if value is None else pages.client.decode(value) for value in found)
-    else:
+    if not isinstance(pages, RedisCache):
         found = pages.get_many([version_key(CONTENT), key])
-        version, entry = found.get(version_key(CONTENT)), found.get(key)
+        version = found.get(version_key(CONTENT)) or version_get(CONTENT)
+        entry = found.get(key)
+        return version, (entry if entry is not None and entry["version"] == version else None)
+    version = version_recent(CONTENT, max_age=settings.OPENMUN_PAGE_CACHE_VERSION_SECONDS)
+    if version is not None:
+        entry = recent_pages.get(key, version)
+        if entry is not None:
+            return version, entry
+    found = get_redis_connection(settings.OPENMUN_PAGE_CACHE_ALIAS, write=False).mget(
+        [pages.make_key(version_key(CONTENT)), pages.make_key(key)]
+    )
+    version, entry = (None if value is None else pages.client.decode(value) for value in found)
     version = version or version_get(CONTENT)
-    return version, (entry if entry is not None and entry["version"] == version else None)
+    version_remember(CONTENT, version)
+    if entry is None or entry["version"] != version:
+        return version, None
+    recent_pages.put(key, entry)
+    return version, entry
 
 
 def response_is_shared(request: HttpRequest, response: HttpResponse) -> bool:
@@ -341,6 +382,8 @@ class PageCacheMiddleware:
         except CACHE_ERRORS:
             logger.warning("The page cache is unavailable: the page was not stored.")
             return response
+        if isinstance(page_cache(), RedisCache):
+            recent_pages.put(key, entry)
         response["X-Cache"] = "miss"
         return conditional(request, response, entry)
 

@@ -178,6 +178,10 @@ OPENMUN_PAGE_CACHE_SECONDS = int(os.environ.get("OPENMUN_PAGE_CACHE_SECONDS", "3
 OPENMUN_PAGE_CACHE_ALIAS = "pages"
 # Query-string parameters a cached page may have (pagination); other query strings are never cached.
 OPENMUN_PAGE_CACHE_QUERY_PARAMS = env_list("OPENMUN_PAGE_CACHE_QUERY_PARAMS", "page")
+# With Redis, each worker keeps the pages it served last and trusts the content version it read for this many
+# seconds: a hit then costs no round trip. A change made by another worker shows within that delay (the worker
+# that made it forgets at once); 0 reads the version from Redis at every request.
+OPENMUN_PAGE_CACHE_VERSION_SECONDS = float(os.environ.get("OPENMUN_PAGE_CACHE_VERSION_SECONDS", "1"))
 
 # Sign-in: django-axes locks a client out of the admin's sign-in after repeated failures, counting in the
 # default cache. Clients are known by antiabuse.client_key (a keyed hash of the address), never by address.

@@ -301,3 +301,62 @@ def test_a_comment_that_is_saved_empties_the_cache(client):
     response = Client().post(COMMENTS, {"text": "Quand le projet commence-t-il ?", "consent": "on"})
     assert response.status_code == 302 and Comment.objects.count() == 1
     assert client.get(PROJECT).headers["X-Cache"] == "miss"
+
+
+# With Redis (production), each worker keeps the pages it served last under the content version it read less than
+# OPENMUN_PAGE_CACHE_VERSION_SECONDS ago. The local Redis of the machine and of CI; a database of its own.
+REDIS = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/7", "KEY_PREFIX": "t"}
+
+
+@pytest.fixture
+def redis_caches(settings):
+    from django.core.cache import cache
+
+    from openmun import cache as versions
+    from openmun import pagecache
+
+    settings.CACHES = {"default": REDIS, "pages": REDIS}
+    for forget in (cache.clear, versions._recent.clear, pagecache.recent_pages.entries.clear):
+        forget()
+    yield
+    for forget in (cache.clear, versions._recent.clear, pagecache.recent_pages.entries.clear):
+        forget()
+
+
+def test_with_redis_a_worker_serves_its_recent_pages_without_a_round_trip(redis_caches, settings, monkeypatch):
+    from openmun import pagecache
+
+    settings.OPENMUN_PAGE_CACHE_VERSION_SECONDS = 60
+    programme_build()
+    assert Client().get(PROJECT).headers["X-Cache"] == "miss"
+    assert Client().get(PROJECT).headers["X-Cache"] == "hit"
+
+    def no_redis(*args, **kwargs):
+        raise AssertionError("a recent page must be served without asking Redis")
+
+    monkeypatch.setattr(pagecache, "get_redis_connection", no_redis)
+    response = Client().get(PROJECT)
+    assert response.headers["X-Cache"] == "hit" and "Projet 1" in response.content.decode()
+    monkeypatch.undo()
+    # A change made by this worker shows at once: it forgets the version it trusted.
+    project = Project.objects.get(slug="project-1")
+    project.title_fr = "Un titre changé ici"
+    project.save()
+    response = Client().get(PROJECT)
+    assert response.headers["X-Cache"] == "miss" and "Un titre changé ici" in response.content.decode()
+
+
+def test_with_redis_another_workers_change_shows_once_the_trusted_version_is_old(redis_caches, settings):
+    from django.core.cache import cache
+
+    from openmun.cache import CONTENT, version_key
+
+    settings.OPENMUN_PAGE_CACHE_VERSION_SECONDS = 60
+    programme_build()
+    Client().get(PROJECT)
+    assert Client().get(PROJECT).headers["X-Cache"] == "hit"
+    # Another worker moves the version in Redis: this one trusts its own for OPENMUN_PAGE_CACHE_VERSION_SECONDS.
+    cache.set(version_key(CONTENT), "moved-by-another-worker", timeout=None)
+    assert Client().get(PROJECT).headers["X-Cache"] == "hit"
+    settings.OPENMUN_PAGE_CACHE_VERSION_SECONDS = 0
+    assert Client().get(PROJECT).headers["X-Cache"] == "miss"
