@@ -1,11 +1,17 @@
-"""E-mail from the portal: sent once the data it speaks of is committed, never failing the action itself.
+"""E-mail from the portal: queued once the data it speaks of is committed, sent by the worker, never failing the action.
+
+A service calls mail_after_commit(); when its transaction commits, the message becomes a job of the background
+queue (openmun/tasks.py, mail_send), and the worker hands it to the mail server. The request never waits for SMTP,
+a rolled-back action queues nothing, and a mail server that is down or refuses is tried again later
+(OPENMUN_MAIL_RETRY_DELAYS) while the action stands.
 
 Anyone can type any address into a public form, so every message goes through a cap per recipient:
 OPENMUN_MAIL_PER_RECIPIENT (count/seconds) messages per address, whatever the form, the client or its address,
 so that the portal cannot be used to flood someone's mailbox. The count is kept in the default cache (Redis in
-production, shared by every worker) under a keyed hash of the address, never the address. Past the cap the
-message is dropped and logged without the address; the action itself, and what the visitor is told, are the same,
-so that the answer reveals nothing about the address.
+production, shared by every worker) under a keyed hash of the address, never the address, and taken when the
+message is queued: a message past the cap is never queued, and its retries count once. Past the cap the message is
+dropped and logged without the address; the action itself, and what the visitor is told, are the same, so that the
+answer reveals nothing about the address.
 """
 
 import hashlib
@@ -15,8 +21,9 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import transaction
+
+from openmun.tasks import mail_send
 
 logger = logging.getLogger(__name__)
 
@@ -43,15 +50,19 @@ def recipient_allowance_take(address: str) -> bool:
     return count <= limit
 
 
-def mail_after_commit(*, subject: str, body: str, to: str, what: str) -> None:
-    """Send a plain-text message to one address once the current transaction commits, within the recipient's cap.
+def mail_after_commit(
+    *, subject: str, body: str, to: str, what: str, html: str = "", headers: dict[str, str] | None = None
+) -> None:
+    """Queue a message to one address once the current transaction commits, within the recipient's cap.
 
-    what describes the message in the log if sending fails or the cap drops it ("the confirmation link of support
-    12"): never the address, which is personal data, nor a link, and logs travel further than the database.
+    body is the plain text; html, when given, the same message as HTML; headers are added to the message
+    (List-Unsubscribe…). what describes the message in the log and in the admin's list of background jobs ("the
+    confirmation link of support 12"): never the address, which is personal data, nor a link, and logs travel
+    further than the database.
     """
 
-    def send() -> None:
-        # Counted when sending, not when asked: a rolled-back action uses none of the recipient's allowance.
+    def queue() -> None:
+        # Counted when queued, not when asked: a rolled-back action uses none of the recipient's allowance.
         try:
             allowed = recipient_allowance_take(to)
         except Exception:
@@ -61,8 +72,9 @@ def mail_after_commit(*, subject: str, body: str, to: str, what: str) -> None:
             logger.warning("E-mail limit per recipient reached: %s not sent.", what)
             return
         try:
-            send_mail(subject, body, None, [to])
+            mail_send.enqueue(subject=subject, body=body, to=to, what=what, html=html, headers=headers or {})
         except Exception:
-            logger.exception("Could not send %s.", what)
+            # The action is committed: it stands, and the visitor sees the usual answer.
+            logger.exception("Could not queue %s.", what)
 
-    transaction.on_commit(send)
+    transaction.on_commit(queue)

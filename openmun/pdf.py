@@ -1,7 +1,8 @@
 """PDFs rendered by WeasyPrint once per version of what they show, and served with an ETag.
 
 WeasyPrint shapes Arabic and lays out right-to-left text itself: it gets the template's text as it is, never
-text processed by arabic-reshaper or python-bidi. It reads the portal's static files from disk and nothing
+text processed by arabic-reshaper or python-bidi. It reads the portal's static files from disk and, from the
+uploaded media, only the files the caller names (the commune's logo), through the default storage; nothing
 else. A render takes seconds and memory that is not given back, so the bytes are cached under a key that
 names the version of the data, and a lock makes concurrent downloads of a stale PDF wait for one render
 instead of starting their own. Each app names its documents and their keys (programme/pdf.py, …).
@@ -15,13 +16,14 @@ import mimetypes
 import posixpath
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -33,6 +35,8 @@ logger = logging.getLogger(__name__)
 # Relative URLs in the PDF templates and print.css resolve against this origin; the fetcher maps it
 # to the static files on disk. The .invalid domain can never be fetched over the network.
 BASE_URL = "https://static.openmun.invalid/"
+# The uploaded files a document may show (media_url), read through the default storage (disk or S3).
+MEDIA_BASE_URL = "https://media.openmun.invalid/"
 CACHE_TIMEOUT = 7 * 24 * 3600
 # The lock outlives the slowest render (seconds for the whole programme). A waiter renders on its own
 # after WAIT_TIMEOUT, in case the process holding the lock died: under gunicorn's default 30 s worker
@@ -42,13 +46,23 @@ WAIT_TIMEOUT = 25
 POLL_INTERVAL = 0.2
 
 
-def static_files_fetcher():
-    """Return a WeasyPrint URL fetcher that serves the portal's static files and refuses every other URL."""
+def media_url(name: str) -> str:
+    """Return the URL under which a document shows an uploaded file (name as the storage gives it)."""
+    return MEDIA_BASE_URL + quote(name)
+
+
+def static_files_fetcher(media: Collection[str] = ()):
+    """Return a WeasyPrint URL fetcher that serves the portal's static files and the uploaded files named in media,
+    and refuses every other URL."""
     # WeasyPrint is imported when a PDF is made: it takes half a second and logs while it loads.
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+    allowed = frozenset(name for name in media if name)
+
     class StaticFilesFetcher(URLFetcher):
         def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+            if url.startswith(MEDIA_BASE_URL):
+                return self.media_fetch(url)
             if not url.startswith(BASE_URL):
                 raise PermissionError(f"The PDF may only use the portal's static files, not {url}")
             relative = unquote(urlsplit(url).path).lstrip("/")
@@ -59,6 +73,18 @@ def static_files_fetcher():
                 raise FileNotFoundError(f"No static file {relative!r}")
             content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
             return URLFetcherResponse(url, body=Path(path).read_bytes(), headers={"Content-Type": content_type})
+
+        def media_fetch(self, url: str) -> URLFetcherResponse:
+            # Only the exact names the document was given: not another upload (a petition's documents), not a
+            # path that leads out of the storage.
+            parts = urlsplit(url)
+            name = unquote(parts.path).lstrip("/")
+            if parts.query or parts.fragment or name not in allowed:
+                raise PermissionError(f"Refused media file {name!r}")
+            with default_storage.open(name, "rb") as file:
+                body = file.read()
+            content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
 
     # A refused or missing resource stops the render instead of printing with a fallback font.
     return StaticFilesFetcher(fail_on_errors=True)
@@ -96,13 +122,14 @@ def page_css(*, language: str, header_start: str, header_end: str, footer_start:
     return f"@page {{ {rules} }}"
 
 
-def html_to_pdf(html: str, *, title: str) -> bytes:
-    """Return the PDF of an HTML document whose resources are static files."""
+def html_to_pdf(html: str, *, title: str, media: Collection[str] = ()) -> bytes:
+    """Return the PDF of an HTML document whose resources are static files and the uploaded files in media."""
     from weasyprint import HTML
 
     started = time.monotonic()
+    fetcher = static_files_fetcher(media)
     # Tagged for screen readers: the text keeps its logical order and its structure.
-    content = HTML(string=html, base_url=BASE_URL, url_fetcher=static_files_fetcher()).write_pdf(pdf_tags=True)
+    content = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(pdf_tags=True)
     logger.info("Rendered %s in %.1f s (%d bytes).", title, time.monotonic() - started, len(content))
     return content
 

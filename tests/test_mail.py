@@ -71,4 +71,4 @@ def test_typing_an_address_from_many_clients_does_not_flood_it(
     clock.stop()
     assert len(mailoutbox) == 5  # the default cap: 5 an hour
     # Every visitor got the usual answer: the cap is not revealed.
-    assert set(responses) == {(302, "/fr/petitions/<pk>/support/sent/")}
+    assert set(responses) == {(302, "/fr/petitions/<pk>/support/sent/#main")}

@@ -15,7 +15,7 @@ def supports(count: int) -> dict:
             consent=True,
             site_url="https://openmun.example.ma",
         )
-        services.support_confirm(support=support)
+        services.support_confirm(support=support, nonce=support.link_nonce)
     petition.refresh_from_db()
     return {"done": count, "counted": petition.support_count}
 
