@@ -13,7 +13,9 @@ from django.db import models as db_models
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
@@ -41,8 +43,21 @@ class CouncilSessionAdmin(TabbedTranslationAdmin):
     fieldsets = (
         (None, {"fields": ("kind", "title", "slug", "notes")}),
         (_("Dates"), {"fields": ("period_start", "period_end", "starts_on", "ends_on")}),
+        (_("Report to the council"), {"fields": ("report_links",)}),
     )
+    readonly_fields = ("report_links",)
     inlines = [AgendaItemInline]
+
+    @admin.display(description=_("session report (PDF)"))
+    def report_links(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Available once the session is saved.")
+        links = []
+        for code, name in settings.LANGUAGES:
+            with translation.override(code):
+                url = reverse("council:session-report", kwargs={"slug": obj.slug})
+            links.append(format_html('<a href="{}" type="application/pdf" hreflang="{}">{}</a>', url, code, name))
+        return format_html_join(" · ", "{}", ((link,) for link in links))
 
 
 @dataclass(frozen=True)

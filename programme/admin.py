@@ -1,11 +1,16 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.db import models as db_models
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from programme import models
+from programme.reports import next_session_label
 
 
 class ObjectiveInline(TranslationStackedInline):
@@ -41,6 +46,20 @@ class CommitteeMeetingInline(TranslationTabularInline):
 @admin.register(models.Commune)
 class CommuneAdmin(TabbedTranslationAdmin):
     list_display = ("name", "email", "website", "population")
+    fieldsets = (
+        (None, {"fields": ("name", "address", "email", "phone", "website")}),
+        (
+            _("Official heading of printed documents"),
+            {
+                "fields": ("ministry", "region", "province", "logo"),
+                "description": _(
+                    "Printed at the top of the programme and of the session reports, one line each, in Arabic and "
+                    "in French: the kingdom, the ministry, the region, the province and the commune's name."
+                ),
+            },
+        ),
+        (_("Population"), {"fields": ("population", "population_source", "has_arrondissements")}),
+    )
 
 
 # The programme's public data keeps its history (transparency): SimpleHistoryAdmin adds each object's full
@@ -54,7 +73,17 @@ class ProgrammeAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
             None,
             {"fields": ("title", "description", "presented_on", "adoption_date", "adoption_session", "budget_note")},
         ),
-        (_("Programme committee"), {"fields": ("committee_mission", "committee_meeting_rhythm")}),
+        (
+            _("Programme committee"),
+            {
+                "fields": (
+                    "committee_mission",
+                    "committee_meeting_rhythm",
+                    "committee_chair_title",
+                    "committee_chair_name",
+                )
+            },
+        ),
     )
     inlines = [
         ObjectiveInline,
@@ -150,7 +179,22 @@ class ProjectAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
 @admin.register(models.PrintSettings)
 class PrintSettingsAdmin(TabbedTranslationAdmin):
     list_display = ("__str__", "include_progress", "edition_date")
-    fields = ("session_label", "include_progress", "edition_date")
+    fields = ("session_label", "calendar_session", "include_progress", "edition_date", "downloads")
+    readonly_fields = ("calendar_session", "downloads")
+
+    @admin.display(description=_("next session in the council's calendar"))
+    def calendar_session(self, obj):
+        # Printed when the session above is left empty (petitions registers the council's calendar).
+        return next_session_label(timezone.localdate()) or _("none: generate the council's sessions first")
+
+    @admin.display(description=_("the printed programme"))
+    def downloads(self, obj):
+        links = []
+        for code, name in settings.LANGUAGES:
+            with translation.override(code):
+                url = reverse("programme:programme-pdf")
+            links.append(format_html('<a href="{}" type="application/pdf" hreflang="{}">{}</a>', url, code, name))
+        return format_html_join(" · ", "{}", ((link,) for link in links))
 
     def has_add_permission(self, request):
         # One row: the printed programme has a single set of choices.
