@@ -22,8 +22,9 @@ class PrintSettings(models.Model):
         max_length=200,
         blank=True,
         help_text=_(
-            "The session the print is prepared for, for example: the ordinary session of "
-            "February 2026. Shown on the cover and in the page header."
+            "The session the print is prepared for, for example: the ordinary session of February 2026. Shown on "
+            "the cover and in the page header. Leave empty to print the next ordinary session of the council's "
+            "calendar."
         ),
     )
     include_progress = models.BooleanField(

@@ -1,6 +1,7 @@
 """The programme as a PDF: its content in Arabic and French, its fonts and pages, and its caching."""
 
 import datetime
+import io
 import re
 import shutil
 import subprocess
@@ -14,15 +15,21 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from PIL import Image
 
 from openmun import pdf as pdf_machinery
 from openmun.formatting import group_digits
+from petitions.models import CouncilSession
+from petitions.services import council_sessions_generate
 from programme import pdf
-from programme.models import PrintSettings, Programme, Project
+from programme.models import Activity, Commune, PrintSettings, Programme, Project, ProjectUpdate
 from programme.selectors import totals_compute
 from tests.factories import programme_build
 
@@ -63,6 +70,22 @@ FRENCH_MONTHS = [
 ]
 SESSION = {"ar": "الدورة العادية لشهر فبراير 2026", "fr": "session ordinaire de février 2026"}
 EDITION_DATE = datetime.date(2026, 1, 20)
+# GUIDE, Moroccan conventions: the official heading, one line each.
+LETTERHEAD = {
+    "ar": ["المملكة المغربية", "وزارة الداخلية", "جهة بني ملال - خنيفرة", "إقليم بني ملال", "جماعة بني ملال"],
+    "fr": [
+        "Royaume du Maroc",
+        "Ministère de l'Intérieur",
+        "Région de Béni Mellal-Khénifra",
+        "Province de Béni Mellal",
+        "Commune de Béni Mellal",
+    ],
+}
+NOT_REPORTED = {"ar": "غير مصرح به", "fr": "non renseigné"}
+# Test data only: the commune's fixture names no chair.
+CHAIR_NAME = {"ar": "اسم الرئيس للاختبار", "fr": "Nom du président (essai)"}
+# A percentage of zero standing alone: what a project that reported nothing must never show.
+ZERO_PERCENT = re.compile(r"(?<![\d,])0\s?%")
 
 
 def poppler(tool: str, *args: str, pdf_bytes: bytes, tmp_path: Path) -> str:
@@ -104,6 +127,80 @@ def programme_load() -> None:
     )
 
 
+def progress_report() -> None:
+    """Report progress on a few projects, as staff would: a percentage, activities done, a project done, amounts."""
+    Project.objects.filter(number=1).update(status=Project.Status.IN_PROGRESS, progress=40)
+    leaves = Activity.objects.filter(project__number=3, children__isnull=True).order_by("parent_id", "number")
+    Activity.objects.filter(pk__in=[a.pk for a in leaves[:2]]).update(is_done=True)
+    Project.objects.filter(number=5).update(status=Project.Status.DONE)
+    project_1 = Project.objects.get(number=1)
+    ProjectUpdate.objects.create(
+        project=project_1, date=datetime.date(2025, 3, 1), text_ar="أ", text_fr="a", amount_spent=Decimal("1000.00")
+    )
+    ProjectUpdate.objects.create(
+        project=project_1, date=datetime.date(2025, 9, 1), text_ar="ب", text_fr="b", amount_spent=Decimal("2500.00")
+    )
+    ProjectUpdate.objects.create(
+        project=Project.objects.get(number=5),
+        date=datetime.date(2025, 6, 1),
+        text_ar="ج",
+        text_fr="c",
+        amount_spent=Decimal("500.50"),
+    )
+    Programme.objects.update(committee_chair_name_ar=CHAIR_NAME["ar"], committee_chair_name_fr=CHAIR_NAME["fr"])
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The status overview's figures, computed here from the rows, independently of programme/overview.py."""
+
+    late_titles: list[str]
+    unreported_titles: list[str]
+    average: int
+    reported: int
+    done: int
+    leaves: int
+    spent: Decimal
+
+
+def overview_expected(language: str, day: datetime.date) -> Overview:
+    with translation.override(language):
+        projects = list(Project.objects.order_by("number"))
+        late = [p.title for p in projects if p.end_date and p.end_date < day and p.status not in ("done", "cancelled")]
+    percents, unreported = [], []
+    done_total = leaves_total = 0
+    for project in projects:
+        leaves = [a for a in Activity.objects.filter(project=project) if not a.children.exists()]
+        done = sum(a.is_done for a in leaves)
+        done_total, leaves_total = done_total + done, leaves_total + len(leaves)
+        if project.status == "done":
+            percents.append(100)
+        elif project.progress is not None:
+            percents.append(project.progress)
+        elif done:
+            percents.append(round(100 * done / len(leaves)))
+        else:
+            unreported.append(getattr(project, f"title_{language}"))
+    latest = {}
+    for update in ProjectUpdate.objects.filter(amount_spent__isnull=False).order_by("date"):
+        latest[update.project_id] = update.amount_spent
+    return Overview(
+        late_titles=late,
+        unreported_titles=unreported,
+        average=round(sum(percents) / len(percents)),
+        reported=len(percents),
+        done=done_total,
+        leaves=leaves_total,
+        spent=sum(latest.values(), Decimal("0")),
+    )
+
+
+def tiny_png(colour=(11, 93, 59)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 40), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 @dataclass(frozen=True)
 class Expected:
     titles: list[str]
@@ -112,6 +209,7 @@ class Expected:
     total: str
     months: set[int]
     project_count: int
+    chair_title: str
 
 
 def expected_read(language: str) -> Expected:
@@ -120,6 +218,7 @@ def expected_read(language: str) -> Expected:
         programme = Programme.objects.current()
         projects = list(programme.projects.for_listing())
         titles = [project.title for project in projects]
+        chair_title = programme.committee_chair_title or gettext("The chair of the programme committee")
     other = "fr" if language == "ar" else "ar"
     other_titles = [getattr(p, f"title_{other}") for p in projects]
     dates = [d for p in projects for d in (p.start_date, p.end_date) if d]
@@ -131,6 +230,7 @@ def expected_read(language: str) -> Expected:
         total=group_digits(totals_compute(projects).total_cost, 2),
         months={d.month for d in dates},
         project_count=len(projects),
+        chair_title=chair_title,
     )
 
 
@@ -139,6 +239,7 @@ class Printed:
     content: bytes
     text: str
     expected: Expected
+    overview: Overview
 
 
 @pytest.fixture(scope="module")
@@ -148,10 +249,14 @@ def printed(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str, P
     documents = {}
     with django_db_blocker.unblock(), transaction.atomic():
         programme_load()
+        progress_report()
         for language in ("ar", "fr"):
             content = pdf.programme_pdf_render(language=language)
             documents[language] = Printed(
-                content=content, text=pdf_text(content, tmp_path), expected=expected_read(language)
+                content=content,
+                text=pdf_text(content, tmp_path),
+                expected=expected_read(language),
+                overview=overview_expected(language, EDITION_DATE),
             )
         transaction.set_rollback(True)
     cache.clear()
@@ -227,27 +332,24 @@ def test_page_count_and_embedded_fonts(printed, language, tmp_path):
         assert "+openmun-" in name, line
 
 
-@pytest.mark.parametrize("language", ["ar", "fr"])
-def test_first_pages_are_rendered_to_png_for_review(printed, language, tmp_path):
+def pages_render(name: str, content: bytes, tmp_path: Path) -> list[Path]:
+    """Render every page to artifacts/pdf/<name>-<page>.png (kept by CI for review) and return the files."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in ARTIFACTS.glob(f"programme-{language}-*.png"):
+    for old in ARTIFACTS.glob(f"{name}-*.png"):
         old.unlink()
-    poppler(
-        "pdftoppm",
-        "-r",
-        "60",
-        "-png",
-        "-f",
-        "1",
-        "-l",
-        "4",
-        "{pdf}",
-        str(ARTIFACTS / f"programme-{language}"),
-        pdf_bytes=printed[language].content,
-        tmp_path=tmp_path,
-    )
-    pngs = sorted(ARTIFACTS.glob(f"programme-{language}-*.png"))
-    assert len(pngs) == 4
+    poppler("pdftoppm", "-r", "60", "-png", "{pdf}", str(ARTIFACTS / name), pdf_bytes=content, tmp_path=tmp_path)
+    return sorted(ARTIFACTS.glob(f"{name}-*.png"))
+
+
+def page_count(content: bytes, tmp_path: Path) -> int:
+    info = poppler("pdfinfo", pdf_bytes=content, tmp_path=tmp_path)
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_every_page_is_rendered_to_png_for_review(printed, language, tmp_path):
+    pngs = pages_render(f"programme-{language}", printed[language].content, tmp_path)
+    assert len(pngs) == page_count(printed[language].content, tmp_path)
     assert all(png.stat().st_size > 5000 for png in pngs)
 
 
@@ -423,3 +525,232 @@ def test_print_settings_are_a_single_row_in_the_admin(admin_client):
     assert admin_client.get(add).status_code == 200
     PrintSettings.objects.create(session_label_ar=SESSION["ar"], session_label_fr=SESSION["fr"])
     assert admin_client.get(add).status_code == 403
+
+
+# The official document: heading, session, overview, schedule, signature
+
+
+def first_page(document: Printed) -> str:
+    return document.text.split("\f")[0]
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_the_cover_opens_with_the_official_heading_in_both_languages(printed, language):
+    cover = flat(first_page(printed[language]))
+    for line in LETTERHEAD["ar" if language == "fr" else "fr"]:
+        # The other language's block: pdftotext may order the runs of a line of the other direction differently.
+        assert all(flat(word) in cover for word in line.split()), line
+    # One line each, in order: the kingdom first, the commune last.
+    positions = [cover.index(flat(line)) for line in LETTERHEAD[language]]
+    assert positions == sorted(positions)
+    assert flat(SESSION[language]) in cover
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_the_overview_gives_the_figures_computed_from_the_projects(printed, language):
+    document = printed[language]
+    overview = document.overview
+    # The overview is the page after the cover.
+    page = flat(document.text.split("\f")[1])
+    assert overview.late_titles and overview.unreported_titles
+    for title in overview.late_titles:
+        # The start of the name: pdftotext may put the other cells of a row between the lines of a long one.
+        assert flat(" ".join(title.split()[:3])) in page, title
+    assert flat(f"{overview.average}%") in page
+    of = {"ar": "من أصل", "fr": "sur"}[language]
+    assert flat(f"{overview.done} {of} {overview.leaves}") in page
+    with translation.override(language):
+        counted = {"ar": f"على أساس {overview.reported} مشاريع", "fr": f"sur {overview.reported} projets"}[language]
+    assert flat(counted) in page
+    assert flat(group_digits(overview.spent, 2)) in page
+    assert flat(document.expected.total) in page
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_progress_never_reported_is_printed_as_such_never_as_zero(printed, language):
+    document = printed[language]
+    text = flat(document.text)
+    # Each sheet of a project that reported nothing says so; no made-up 0 % anywhere.
+    assert text.count(flat(NOT_REPORTED[language])) >= len(document.overview.unreported_titles)
+    assert not ZERO_PERCENT.search(document.text)
+
+
+def test_without_any_report_the_average_progress_and_the_amount_spent_are_not_reported(tmp_path):
+    programme_load()
+    data = pdf.programme_pdf_data(EDITION_DATE, direction="ltr")
+    html = pdf.document_html("programme/pdf/programme.html", data, language="fr").html
+    overview = html[html.index('id="overview"') : html.index('id="toc-title"')]
+    assert overview.count(NOT_REPORTED["fr"]) == 2 + len(data["overview"].late)
+    assert not ZERO_PERCENT.search(overview)
+
+
+def test_project_sheets_follow_each_other_without_a_page_each(printed):
+    # pdftotext separates pages with a form feed: some page holds the start of two project sheets.
+    pages = printed["fr"].text.split("\f")
+    assert max(len(re.findall(r"Projet \d+ · Axe \d+", page)) for page in pages) >= 2
+    # A sheet per page was 28 pages; now the programme and its 10 projects take far fewer.
+    assert len(pages) - 1 <= printed["fr"].expected.project_count + 10
+
+
+def schedule_page(document: Printed) -> str:
+    pages = [page for page in document.text.split("\f") if page.strip()]
+    return pages[-1]
+
+
+def test_the_schedule_has_month_labels_years_to_the_edition_and_its_date(printed):
+    page = schedule_page(printed["fr"])
+    years = [year for year in range(2023, 2027) if str(year) in page]
+    # The data ends in 2025; the grid runs to the year of the edition, where its line is drawn.
+    assert years == [2023, 2024, 2025, 2026]
+    assert flat(page).count("123456789101112") == len(years)
+    assert flat("date de cette édition : 20 janvier 2026") in flat(page)
+
+
+def test_the_schedule_notes_are_the_size_of_the_other_cells(printed, tmp_path):
+    bbox = poppler("pdftotext", "-bbox", "-f", "0", "{pdf}", "-", pdf_bytes=printed["fr"].content, tmp_path=tmp_path)
+    last = bbox.split("<page ")[-1]
+
+    def height(word: str) -> float:
+        match = re.search(rf'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">{word}</word>', last)
+        assert match, word
+        return float(match.group(2)) - float(match.group(1))
+
+    # "fixer" is in a "dates to be set" note, "verte" in a project's name, "ENABEL" in a note too.
+    assert height("fixer") == pytest.approx(height("verte"), abs=0.2)
+
+
+def test_the_schedule_marks_the_edition_date_on_its_grid():
+    programme_build()
+    projects = list(Project.objects.order_by("number"))
+    day = datetime.date(2026, 3, 16)
+    data = pdf.schedule_data(projects, day, "rtl")
+    assert data["timeline"].years == [2024, 2025, 2026]
+    # March 2026 is the 27th month of the grid; the 16th is about the middle of it.
+    assert data["marker"].index == 26
+    assert 45 < data["marker"].within < 55
+    assert "linear-gradient(to left" in data["gantt_css"]
+    assert data["month_columns"][26]["classes"] == "month today"
+    assert "to right" in pdf.schedule_data(projects, day, "ltr")["gantt_css"]
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_the_programme_ends_with_the_chairs_signature_block(printed, language):
+    end = flat(schedule_page(printed[language]))
+    assert flat(printed[language].expected.chair_title) in end
+    assert flat(CHAIR_NAME[language]) in end
+    done_on = {"ar": "حررفي20يناير2026", "fr": "Faitle20janvier2026"}[language]
+    assert done_on in end
+
+
+def sheet_text(slug: str, language: str, tmp_path: Path) -> str:
+    return flat(pdf_text(pdf.project_pdf_render(slug=slug, language=language), tmp_path))
+
+
+def test_without_a_chosen_session_documents_name_the_next_ordinary_session_of_the_calendar(tmp_path):
+    programme_load()
+    PrintSettings.objects.update(session_label_ar="", session_label_fr="")
+    slug = Project.objects.get(number=1).slug
+    assert flat("session ordinaire") not in sheet_text(slug, "fr", tmp_path)
+    today = timezone.localdate()
+    for year in (today.year, today.year + 1):
+        council_sessions_generate(year=year)
+    session = CouncilSession.objects.ordinary().upcoming(today).first()
+    for language in ("ar", "fr"):
+        assert flat(getattr(session, f"title_{language}")) in sheet_text(slug, language, tmp_path)
+    # Staff's choice wins over the calendar.
+    PrintSettings.objects.update(session_label_fr="Session extraordinaire de mars")
+    text = sheet_text(slug, "fr", tmp_path)
+    assert flat("Session extraordinaire de mars") in text
+    assert flat(session.title_fr) not in text
+
+
+def test_a_change_in_the_councils_calendar_renders_the_programme_again(monkeypatch):
+    programme_load()
+    PrintSettings.objects.update(session_label_ar="", session_label_fr="")
+    today = timezone.localdate()
+    council_sessions_generate(year=today.year)
+    council_sessions_generate(year=today.year + 1)
+    counter = RenderCounter(fake_render)
+    monkeypatch.setattr(pdf, "programme_pdf_render", counter)
+    pdf.programme_pdf_get(language="fr")
+    pdf.programme_pdf_get(language="fr")
+    assert counter.calls == 1
+    # The sessions move no printed version: the key names the session the cover prints.
+    CouncilSession.objects.ordinary().upcoming(today).update(title_fr="Session ordinaire avancée")
+    pdf.programme_pdf_get(language="fr")
+    assert counter.calls == 2
+
+
+def test_the_heading_shows_the_communes_logo_from_its_upload(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    programme_load()
+    commune = Commune.objects.get()
+    commune.logo.save("emblem.png", ContentFile(tiny_png()))
+    slug = Project.objects.get(number=1).slug
+    images = poppler(
+        "pdfimages", "-list", pdf_bytes=pdf.project_pdf_render(slug=slug, language="ar"), tmp_path=tmp_path
+    )
+    assert len(images.splitlines()[2:]) == 1
+    # The file gone from the storage: the heading is printed without it, the document still is.
+    default_storage.delete(commune.logo.name)
+    content = pdf.project_pdf_render(slug=slug, language="ar")
+    assert poppler("pdfimages", "-list", pdf_bytes=content, tmp_path=tmp_path).splitlines()[2:] == []
+    assert flat(LETTERHEAD["ar"][0]) in flat(pdf_text(content, tmp_path))
+
+
+def test_the_url_fetcher_reads_only_the_uploads_it_is_given(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    logo = default_storage.save("commune/emblem.png", ContentFile(tiny_png()))
+    other = default_storage.save("petitions/documents/2026/decision.pdf", ContentFile(b"%PDF-1.7 private"))
+    fetcher = pdf_machinery.static_files_fetcher(media=[logo])
+    assert fetcher.fetch(pdf_machinery.media_url(logo)).read()[:8] == b"\x89PNG\r\n\x1a\n"
+    for url in [
+        pdf_machinery.media_url(other),
+        pdf_machinery.MEDIA_BASE_URL + "commune/../" + other,
+        pdf_machinery.MEDIA_BASE_URL + logo + "?v=2",
+        pdf_machinery.MEDIA_BASE_URL + "/etc/passwd",
+        pdf_machinery.BASE_URL + "../media/" + logo,
+        "http://127.0.0.1:8000/media/" + logo,
+        "file://" + str(settings.MEDIA_ROOT / logo),
+    ]:
+        with pytest.raises(OSError):
+            fetcher.fetch(url)
+    # Without a name, no upload at all.
+    with pytest.raises(OSError):
+        pdf_machinery.static_files_fetcher().fetch(pdf_machinery.media_url(logo))
+
+
+def test_the_print_settings_page_shows_the_calendars_session_and_links_the_printed_programme(admin_client):
+    today = timezone.localdate()
+    council_sessions_generate(year=today.year)
+    council_sessions_generate(year=today.year + 1)
+    session = CouncilSession.objects.ordinary().upcoming(today).first()
+    print_settings = PrintSettings.objects.create()
+    with translation.override("fr"):
+        html = admin_client.get(reverse("admin:programme_printsettings_change", args=[print_settings.pk])).text
+    assert session.title_fr in html
+    for language in ("ar", "fr"):
+        assert f'href="/{language}/programme/programme.pdf"' in html
+
+
+def test_staff_edit_the_official_heading_and_the_logo_in_the_admin(admin_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    programme_load()
+    commune = Commune.objects.get()
+    with translation.override("fr"):
+        url = reverse("admin:programme_commune_change", args=[commune.pk])
+    html = admin_client.get(url).text
+    for field in ("ministry_ar", "ministry_fr", "region_ar", "province_ar", "province_fr", "logo"):
+        assert f'name="{field}"' in html, field
+    with translation.override("fr"):
+        programme_url = reverse("admin:programme_programme_change", args=[Programme.objects.get().pk])
+    html = admin_client.get(programme_url).text
+    assert 'name="committee_chair_title_ar"' in html and 'name="committee_chair_name_fr"' in html
+
+
+def test_without_progress_the_programme_has_no_status_page():
+    programme_load()
+    PrintSettings.objects.update(include_progress=False)
+    data = pdf.programme_pdf_data(EDITION_DATE, direction="ltr")
+    html = pdf.document_html("programme/pdf/programme.html", data, language="fr").html
+    assert 'id="overview"' not in html and NOT_REPORTED["fr"] not in html
