@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:dataset>.csv", api.dataset_csv, name="dataset-csv"),
     path("<slug:dataset>.schema.json", api.schema, name="dataset-schema"),
     path("<slug:dataset>/<str:key>/", api.item, name="dataset-item"),
-    # Anything else under /api/v1/ gets the API's JSON 404, never the HTML error page.
-    re_path(r"^(?P<path>.*)$", api.not_found, name="not-found"),
+    # Anything else under /api/v1/ gets the API's JSON 404, never the HTML error page: a line break in the path
+    # included (the "s" flag), which "." alone does not match.
+    re_path(r"^(?P<path>(?s:.*))$", api.not_found, name="not-found"),
 ]
