@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
-# The embedded default: SQLite in var/, local-memory cache, console e-mail, debug on.
+# The embedded default: SQLite in var/, local-memory cache, console e-mail sent by a background worker, debug on.
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -38,8 +38,12 @@ run: | $(BIN)/python
 	@echo
 	@echo "  openmun is at http://$(HOST):$(PORT)/ (Arabic) and http://$(HOST):$(PORT)/fr/ (French)."
 	@echo "  Staff area: http://$(HOST):$(PORT)/ar/admin/. Create a staff account with: make admin"
+	@echo "  E-mail is sent by the background worker started here, and printed below."
 	@echo
-	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+# The worker (manage.py db_worker) runs in a process group of its own, stopped with the server, reloader included.
+	$(RUN_ENV) setsid $(MANAGE) db_worker --queue-name '*' & worker=$$!; \
+	  trap 'kill -TERM -- -$$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	  $(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 
 admin: $(VENV)/.installed-run
 	@mkdir -p var
@@ -83,21 +87,23 @@ messages: $(VENV)/.installed-run
 
 # Every benchmark on scratch databases in var/bench/, printed as one table (bench/run.py): pages against a
 # bare view and their queries at 1× and 100× the data, gunicorn under load (uncached, cached), the PDF,
-# supports and votes per second. The factories of the tests build the data.
+# supports and votes per second through the services, and on PostgreSQL through HTTP too (bench/http_bench.py).
+# The factories of the tests build the data.
 .PHONY: bench serve-prod smoke-prod backup restore
 bench: | $(BIN)/python
 	@scripts/system-deps bench
 	@$(MAKE) --no-print-directory $(VENV)/.installed-test compilemessages
 	$(BIN)/python bench/run.py
 
-# Production settings on this machine: gunicorn (2 workers), PostgreSQL and Redis on their local ports
+# Production settings on this machine: gunicorn (2 workers) and a background worker (mail, PDFs rendered ahead),
+# PostgreSQL and Redis on their local ports
 # (docs/operations.md; every setting can be overridden from the environment: docs/configuration.md).
 serve-prod: $(VENV)/.installed-run
 	@scripts/system-deps run
 	scripts/serve-prod
 
-# What CI checks of production: start serve-prod, check pages, headers, static files, the admin's sign-in,
-# a Redis and a database outage and the recovery from each, then stop.
+# What CI checks of production: start serve-prod, check pages, headers, static files, mail sent by the background
+# worker, the admin's sign-in, a Redis and a database outage and the recovery from each, then stop.
 smoke-prod: $(VENV)/.installed-run
 	$(BIN)/python .ci/prod_smoke.py
 

@@ -1,8 +1,9 @@
 """Start the portal as in production (scripts/serve-prod: gunicorn, PostgreSQL, Redis) and check it from outside.
 
 Pages in both languages, the security headers, fingerprinted and compressed static files, the page cache and
-304s, the PDF, the admin's sign-in and its lockout, the health check; then an outage of Redis and of the
-database, each followed by recovery without restarting gunicorn. Everything runs on loopback and stops by
+304s, the PDF, mail delivered by the background worker to a slow mail server that refuses the first attempt, the
+admin's sign-in and its lockout, the health check; then an outage of Redis and of the database, each followed by
+recovery without restarting gunicorn. Everything runs on loopback and stops by
 itself. Usage: .venv/bin/python .ci/prod_smoke.py (PostgreSQL on 127.0.0.1:5432, user postgres, and
 redis-server must be installed).
 """
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import uuid
 from pathlib import Path
 
@@ -27,6 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PORT = 8765
 REDIS_PORT = 6391
 PROXY_PORT = 55432
+SMTP_PORT = 8725
+# The mail server answers this late: a page that waited for it would take longer.
+SMTP_GREETING_DELAY = 5
 DATABASE = f"openmun_smoke_{uuid.uuid4().hex[:6]}"
 SECURE = {"X-Forwarded-Proto": "https"}
 failures: list[str] = []
@@ -96,6 +101,53 @@ class Proxy:
         self.connections = []
 
 
+class MailServer:
+    """An SMTP server on loopback, slow to greet, that refuses the first message (451, try later) and keeps the rest."""
+
+    def __init__(self, port: int, *, refusals: int = 1):
+        self.refusals = refusals
+        self.refused = 0
+        self.messages: list[str] = []
+        self.server = socket.create_server(("127.0.0.1", port))
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self) -> None:
+        while True:
+            try:
+                client, _address = self.server.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.session, args=(client,), daemon=True).start()
+
+    def session(self, client: socket.socket) -> None:
+        with contextlib.suppress(OSError), client, client.makefile("rb") as lines:
+            time.sleep(SMTP_GREETING_DELAY)
+            client.sendall(b"220 smoke ESMTP\r\n")
+            for line in lines:
+                command = line.decode("ascii", "replace").strip().upper()
+                if command.startswith("EHLO"):
+                    client.sendall(b"250-smoke\r\n250 8BITMIME\r\n")
+                elif command == "DATA":
+                    client.sendall(b"354 end with .\r\n")
+                    data = b""
+                    while (line := lines.readline()) not in (b".\r\n", b""):
+                        data += line
+                    if self.refused < self.refusals:
+                        self.refused += 1
+                        client.sendall(b"451 busy, try again later\r\n")
+                    else:
+                        self.messages.append(data.decode("utf-8", "replace"))
+                        client.sendall(b"250 queued\r\n")
+                elif command == "QUIT":
+                    client.sendall(b"221 bye\r\n")
+                    return
+                else:  # HELO, MAIL FROM, RCPT TO, RSET, NOOP
+                    client.sendall(b"250 ok\r\n")
+
+    def stop(self) -> None:
+        self.server.close()
+
+
 def wait_until(condition, seconds: float, what: str) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -112,7 +164,7 @@ def health() -> tuple[int, dict]:
     return status, json.loads(body)
 
 
-def checks(proxy: Proxy, redis: subprocess.Popen) -> subprocess.Popen | None:
+def checks(proxy: Proxy, redis: subprocess.Popen, mail_server: MailServer) -> subprocess.Popen | None:
     status, body = health()
     check(status == 200 and body == {"database": "ok", "cache": "ok"}, f"/healthz answers {status} {body}")
     status, headers, _body, _r = request("GET", "/")
@@ -170,6 +222,7 @@ def checks(proxy: Proxy, redis: subprocess.Popen) -> subprocess.Popen | None:
     )
     check(status == 304, "a browser with the current PDF gets 304")
 
+    mail_delivered(mail_server)
     admin_sign_in()
     redis = redis_outage(redis)
     database_outage(proxy)
@@ -191,6 +244,38 @@ def form_open(path: str) -> tuple[dict, str] | None:
         **SECURE,
     }
     return form, token.group(1)
+
+
+def mail_delivered(mail_server: MailServer) -> None:
+    """Submit a petition: its agent's acknowledgement is sent by the background worker, not by the request."""
+    opened = form_open("/fr/petitions/new/")
+    if opened is None:
+        check(False, "the petition form sets a CSRF cookie and token")
+        return
+    form, token = opened
+    fields = {
+        "csrfmiddlewaretoken": token,
+        "kind": "citizens",
+        "title": "Éclairage public du quartier Al Amal",
+        "request": "Inscrire à l'ordre du jour l'éclairage public du quartier Al Amal.",
+        "reasons": "Le quartier est sans éclairage la nuit, ce qui menace la sécurité des habitants.",
+        "domain": "lighting",
+        "agent_name": "Fatima Zahra",
+        "citizens_eligible": "on",
+        "contact_email": "smoke-agent@example.ma",
+        "within_limits": "on",
+        "consent": "on",
+    }
+    started = time.monotonic()
+    status, _headers, _body, _r = request("POST", "/fr/petitions/new/", form, urllib.parse.urlencode(fields).encode())
+    seconds = time.monotonic() - started
+    check(status == 302, f"a petition is submitted ({status})")
+    check(seconds < SMTP_GREETING_DELAY, f"the page does not wait for the mail server ({seconds:.1f} s)")
+    wait_until(lambda: mail_server.messages, 90, "the background worker delivers the acknowledgement")
+    if mail_server.messages:
+        message = mail_server.messages[0]
+        check("To: smoke-agent@example.ma" in message, "the acknowledgement goes to the petition's agent")
+        check(mail_server.refused == 1, "the attempt the mail server refused was made again, and delivered")
 
 
 def admin_sign_in() -> None:
@@ -263,6 +348,7 @@ def main() -> None:
     proxy = Proxy(PROXY_PORT, 5432)
     proxy.start()
     redis = redis_start()
+    mail_server = MailServer(SMTP_PORT)
     environment = {
         **os.environ,
         "PORT": str(PORT),
@@ -270,17 +356,22 @@ def main() -> None:
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:{PROXY_PORT}/{DATABASE}",
         "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/1",
         "OPENMUN_VAR_DIR": str(ROOT / "var" / "smoke"),
+        "DJANGO_EMAIL_HOST": "127.0.0.1",
+        "DJANGO_EMAIL_PORT": str(SMTP_PORT),
+        "DJANGO_EMAIL_USE_TLS": "false",
+        "OPENMUN_MAIL_RETRY_DELAYS": "2",
     }
     server = subprocess.Popen([str(ROOT / "scripts" / "serve-prod")], cwd=ROOT, env=environment, start_new_session=True)
     try:
         if wait_until(lambda: health()[0] == 200, 300, "gunicorn starts with production settings"):
-            redis = checks(proxy, redis)
+            redis = checks(proxy, redis, mail_server)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
         redis.terminate()
         redis.wait(10)
         proxy.stop()
+        mail_server.stop()
         with psycopg.connect(**admin) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
     if failures:

@@ -11,3 +11,12 @@ class BudgetsConfig(PortalAppConfig):
     # What the citizen-budget booklet shows: proposals and votes must not re-render it.
     printed_models = frozenset({"budgetyear", "budgetline", "glossaryterm"})
     fixtures = ("budgets.json",)
+
+    def ready(self) -> None:
+        from budgets.selectors import home_section_data
+        from programme.sections import HomeSection, home_section_register
+
+        # The cycles under way, their phase and what a citizen can do in it, in the home page's "participate now".
+        home_section_register(
+            HomeSection(name="budget", template="budgets/_home_section.html", context=home_section_data, order=20)
+        )

@@ -7,6 +7,7 @@ from budgets.imports import amount_parse
 from budgets.models import Proposal
 from moderation.forms import ConsentMixin, DisplayNameField
 from openmun.antiabuse import HoneypotMixin
+from openmun.forms import ModelChoicesField
 from openmun.text import PlainTextField
 
 
@@ -57,7 +58,7 @@ class VoterForm(HoneypotMixin, forms.Form):
     )
 
 
-class ProposalChoiceField(forms.ModelMultipleChoiceField):
+class ProposalChoiceField(ModelChoicesField):
     def label_from_instance(self, obj):
         return obj.title
 

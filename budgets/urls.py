@@ -17,4 +17,5 @@ urlpatterns = [
     path("participatory/<slug:slug>/vote/sent/", views.voter_sent, name="voter-sent"),
     path("participatory/<slug:slug>/vote/confirm/<str:token>/", views.voter_confirm, name="voter-confirm"),
     path("participatory/<slug:slug>/ballot/", views.ballot_edit, name="ballot-edit"),
+    path("participatory/<slug:slug>/ballot/recorded/", views.ballot_recorded, name="ballot-recorded"),
 ]

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,13 +14,23 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from budgets import pdf, selectors, services
 from budgets.forms import BallotForm, ProposalForm, VoterForm
-from budgets.models import Cycle, Voter
+from budgets.models import Cycle, Phase, Voter
 from openmun.antiabuse import rate_limit
+from openmun.forms import posted_ids
 from openmun.links import crumb, site_url
 from openmun.pdf import pdf_response
 
 # Citizens' contact details stay out of error reports.
 PERSONAL_FIELDS = ("display_name", "email")
+
+
+def result_redirect(name: str, **kwargs):
+    """Redirect to the page that follows a form, opened at its content.
+
+    The form posted to its URL with #errors, where the error summary is; a redirect without a fragment would keep
+    that one.
+    """
+    return redirect(reverse(name, kwargs=kwargs) + "#main")
 
 
 def budget_crumbs(*more: dict) -> list[dict]:
@@ -109,7 +120,7 @@ def proposal_create(request, slug: str):
     form = ProposalForm(request.POST or None)
     if request.method == "POST":
         if form.is_robot():
-            return redirect("budgets:proposal-thanks", slug=slug)
+            return result_redirect("budgets:proposal-thanks", slug=slug)
         if form.is_valid():
             try:
                 services.proposal_submit(
@@ -124,7 +135,7 @@ def proposal_create(request, slug: str):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                return redirect("budgets:proposal-thanks", slug=slug)
+                return result_redirect("budgets:proposal-thanks", slug=slug)
     context["form"] = form
     return render(request, "budgets/proposal_form.html", context)
 
@@ -153,14 +164,14 @@ def voter_create(request, slug: str):
     form = VoterForm(request.POST or None)
     if request.method == "POST":
         if form.is_robot():
-            return redirect("budgets:voter-sent", slug=slug)
+            return result_redirect("budgets:voter-sent", slug=slug)
         if form.is_valid():
             try:
                 services.voter_register(cycle=cycle, email=form.cleaned_data["email"], site_url=site_url(request))
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                return redirect("budgets:voter-sent", slug=slug)
+                return result_redirect("budgets:voter-sent", slug=slug)
     context["form"] = form
     return render(request, "budgets/voter_form.html", context)
 
@@ -216,7 +227,6 @@ def ballot_edit(request, slug: str):
         messages.info(request, _("Give your e-mail address to receive the link that opens your ballot."))
         return redirect("budgets:voter-create", slug=slug)
     context.update(selectors.ballot_data(cycle, voter))
-    ballot = context["ballot"]
     form = BallotForm(request.POST or None, proposals=context["proposals"])
     if request.method == "POST":
         if form.is_valid():
@@ -225,17 +235,36 @@ def ballot_edit(request, slug: str):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                if ballot is None:
-                    messages.success(
-                        request, _("Thank you: your ballot is recorded. You can change it until the vote closes.")
-                    )
-                else:
-                    messages.success(request, _("Your ballot is changed. Only your latest choice counts."))
-                return redirect("budgets:ballot-edit", slug=slug)
+                return result_redirect("budgets:ballot-recorded", slug=slug)
         # Show what the person chose, not what is recorded: the error is about this choice.
-        context["chosen_ids"] = {int(value) for value in request.POST.getlist("proposals") if value.isdigit()}
+        context["chosen_ids"] = posted_ids(request.POST.getlist("proposals"))
         context["chosen_cost"] = sum(
             (p.cost for p in context["proposals"] if p.pk in context["chosen_ids"]), Decimal(0)
         )
     context["form"] = form
     return render(request, "budgets/ballot_form.html", context)
+
+
+@require_safe
+@never_cache
+def ballot_recorded(request, slug: str):
+    cycle = selectors.cycle_get(slug)
+    voter = session_voter(request, cycle)
+    if voter is None:
+        # Nothing of a ballot for a browser that holds none.
+        return redirect(cycle)
+    context = selectors.ballot_data(cycle, voter)
+    if context["ballot"] is None:
+        return redirect("budgets:ballot-edit", slug=slug)
+    today = timezone.localdate()
+    context.update(
+        {
+            "cycle": cycle,
+            "chosen": [proposal for proposal in context["proposals"] if proposal.pk in context["chosen_ids"]],
+            "vote": cycle.phase_get(Phase.Kind.VOTE),
+            "results_on": selectors.results_date(cycle),
+            "accepts_votes": cycle.accepts_votes_on(today),
+            "breadcrumbs": cycle_crumbs(cycle, crumb(_("Ballot recorded"))),
+        }
+    )
+    return render(request, "budgets/ballot_recorded.html", context)

@@ -11,8 +11,9 @@ class ConsultationsConfig(PortalAppConfig):
     fixtures = ("consultations.json",)
 
     def ready(self) -> None:
+        from consultations.selectors import home_section_data
         from consultations.views import project_section_context
-        from programme.sections import ProjectSection, section_register
+        from programme.sections import HomeSection, ProjectSection, home_section_register, section_register
 
         # The comments on a project and the contributions that shaped it, below the project's own sections.
         section_register(
@@ -20,5 +21,14 @@ class ConsultationsConfig(PortalAppConfig):
                 name="participation",
                 template="consultations/_project_participation.html",
                 context=project_section_context,
+            )
+        )
+        # The rounds open today, or the next one, in the home page's "participate now" block.
+        home_section_register(
+            HomeSection(
+                name="consultations",
+                template="consultations/_home_section.html",
+                context=home_section_data,
+                order=10,
             )
         )

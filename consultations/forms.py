@@ -7,6 +7,7 @@ from consultations.models import Comment, Contribution, Round
 from moderation.forms import ConsentMixin, DisplayNameField, text_direction_set
 from moderation.models import Moderated
 from openmun.antiabuse import HoneypotMixin
+from openmun.forms import ModelChoicesField
 from openmun.text import PlainTextField
 from programme.models import Axis, Project
 
@@ -69,12 +70,12 @@ class ReplyForm(forms.Form):
 class ModerationForm(forms.Form):
     """Publish or hide the selected contributions and comments, with a reason (required to hide)."""
 
-    contributions = forms.ModelMultipleChoiceField(
+    contributions = ModelChoicesField(
         queryset=Contribution.objects.for_review(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    comments = forms.ModelMultipleChoiceField(
+    comments = ModelChoicesField(
         queryset=Comment.objects.for_review(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from consultations.models import Comment, Contribution, Round
 from moderation.models import Moderated
-from programme.models import Project
+from programme.models import Programme, Project
 from programme.selectors import programme_get
 
 RESULTS_PAGE_SIZE = 25
@@ -33,10 +33,31 @@ def rounds_for_listing(programme_id: int) -> QuerySet[Round]:
     )
 
 
+# The list shows first what a citizen can take part in: open rounds, then those to come, then those closed.
+STATUS_ORDER = {Round.Status.OPEN: 0, Round.Status.UPCOMING: 1, Round.Status.CLOSED: 2}
+
+
 def round_list_data() -> dict:
-    """Return the consultation rounds of the published programme."""
+    """Return the consultation rounds of the published programme, open ones first, then upcoming, then closed."""
     programme = programme_get()
-    return {"programme": programme, "rounds": list(rounds_for_listing(programme.pk))}
+    today = timezone.localdate()
+    rounds = sorted(rounds_for_listing(programme.pk), key=lambda r: (STATUS_ORDER[r.status_on(today)], r.number))
+    return {"programme": programme, "rounds": rounds}
+
+
+def home_section_data(programme: Programme, today: datetime.date) -> dict:
+    """Return the rounds open on day, the soonest to close first, and the next round to open; one query."""
+    rounds = list(
+        Round.objects.filter(programme=programme, opens_on__isnull=False)
+        .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=today))
+        .annotate(published_count=Count("contributions", filter=Q(contributions__status=Moderated.Status.PUBLISHED)))
+        .order_by("opens_on", "number")
+    )
+    open_rounds = sorted(
+        (r for r in rounds if r.opens_on <= today), key=lambda r: (r.closes_on is None, r.closes_on or today, r.number)
+    )
+    upcoming = [r for r in rounds if r.opens_on > today]
+    return {"open_rounds": open_rounds, "next_round": upcoming[0] if upcoming else None, "is_open": bool(open_rounds)}
 
 
 def round_get(slug: str) -> Round:

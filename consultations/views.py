@@ -15,12 +15,22 @@ from consultations.models import Comment, Contribution
 from moderation import services as moderation_services
 from moderation.views import item_report
 from openmun.antiabuse import rate_limit
+from openmun.forms import posted_ids
 from openmun.links import crumb
 from programme import selectors as programme_selectors
 from programme import views as programme_views
 
 # Citizens' contact details stay out of error reports.
 PERSONAL_FIELDS = ("display_name", "email")
+
+
+def result_redirect(name: str, **kwargs):
+    """Redirect to the page that follows a form, opened at its content.
+
+    The form posted to its URL with #errors, where the error summary is; a redirect without a fragment would keep
+    that one.
+    """
+    return redirect(reverse(name, kwargs=kwargs) + "#main")
 
 
 def round_crumbs(consultation_round, *more: dict) -> list[dict]:
@@ -67,7 +77,7 @@ def contribution_create(request, slug: str):
     form = ContributionForm(request.POST or None, consultation_round=consultation_round)
     if request.method == "POST":
         if form.is_robot():
-            return redirect("consultations:contribution-thanks", slug=slug)
+            return result_redirect("consultations:contribution-thanks", slug=slug)
         if form.is_valid():
             try:
                 services.contribution_submit(
@@ -82,7 +92,7 @@ def contribution_create(request, slug: str):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                return redirect("consultations:contribution-thanks", slug=slug)
+                return result_redirect("consultations:contribution-thanks", slug=slug)
     context["form"] = form
     return render(request, "consultations/contribution_form.html", context)
 
@@ -173,7 +183,7 @@ def comment_reply(request, pk: int):
 
 
 def selected_ids(request, name: str) -> set[int]:
-    return {int(value) for value in request.POST.getlist(name) if value.isdigit()}
+    return posted_ids(request.POST.getlist(name))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

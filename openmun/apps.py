@@ -18,9 +18,13 @@ class PortalAppConfig(AppConfig):
     - Any change to one of its models moves the content version that every cached page is keyed under
       (openmun/cache.py); apps that are not declared (Django's own, the search index) move nothing.
     - printed_models names the models whose change also moves the version the PDFs are cached under.
+    - printed_documents names, by dotted path, the functions f(*, language) that return a printed document,
+      rendered once per version: the background worker calls them after a change to printed_models, so that
+      visitors find them rendered (openmun/tasks.py).
     - fixtures names the files of fixtures/ that hold the commune's data for this app (load_commune_data).
     """
 
     default_auto_field = "django.db.models.BigAutoField"
     printed_models: frozenset[str] = frozenset()
+    printed_documents: tuple[str, ...] = ()
     fixtures: tuple[str, ...] = ()

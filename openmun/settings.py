@@ -54,7 +54,8 @@ if OPENMUN_SITE_URL and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?
 
 INSTALLED_APPS = [
     "modeltranslation",  # before django.contrib.admin, as modeltranslation requires
-    "django.contrib.admin",
+    # Django's admin, whose site asks for a second factor (see "Two-factor sign-in" below).
+    "openmun.admin_apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -63,7 +64,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "csp",
-    "axes",
+    # django-axes, with a heading of its own in the admin's index.
+    "openmun.admin_apps.AxesConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # Background tasks (see the block "Background tasks" below); before openmun, whose admin replaces theirs.
+    "django_tasks",
+    "django_tasks_db",
     "openmun",
     "moderation",
     "programme",
@@ -94,6 +102,8 @@ MIDDLEWARE = [
     # After the CSRF check: a POST it refuses does not spend the client's budget.
     "openmun.middleware.PostRateLimitMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # django-otp's: which device verified the session; outside the admin, staff without it are anonymous.
+    "openmun.admin_site.TwoFactorMiddleware",
     # Records which staff account made each change to programme data (the public history shows its role only).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -210,6 +220,19 @@ SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["axes.W001"]
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
 
+# --- Two-factor sign-in (docs/operations.md, "Two-factor sign-in") ---------------------------------------------
+# After the password, staff give the code of an authenticator app (TOTP, django-otp) or a recovery code
+# (openmun/admin_site.py). Who must: "superusers" (the default in production), "staff" (every account of the admin)
+# or "none" (the default when DJANGO_DEBUG is true). An account that has set up an app uses it, required or not.
+OPENMUN_2FA_REQUIRED_FOR = os.environ.get("OPENMUN_2FA_REQUIRED_FOR") or ("none" if DEBUG else "superusers")
+if OPENMUN_2FA_REQUIRED_FOR not in ("superusers", "staff", "none"):
+    raise ImproperlyConfigured(
+        f"OPENMUN_2FA_REQUIRED_FOR must be superusers, staff or none, not {OPENMUN_2FA_REQUIRED_FOR!r}."
+    )
+# The name authenticator apps show beside the account: the portal's host name when OPENMUN_SITE_URL is set.
+OTP_TOTP_ISSUER = re.sub(r"^https?://|:[0-9]+$", "", OPENMUN_SITE_URL) or "openmun"
+# --- End of two-factor sign-in ---------------------------------------------------------------------------------
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -277,6 +300,38 @@ EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "openmun <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background tasks (docs/operations.md, "Background tasks") -------------------------------------------------
+# django-tasks, the backport of Django 6's django.tasks, with its database backend (django-tasks-db): a job is a row
+# of the portal's own database, written once the action it follows has committed, and run by `manage.py db_worker`,
+# which `make run` and scripts/serve-prod start beside the web server. "immediate" runs each job at once in the
+# process that queues it: for the tests, or a single process without a worker (no retries, no work done ahead).
+OPENMUN_TASKS_BACKEND = os.environ.get("OPENMUN_TASKS_BACKEND", "database")
+task_backends = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if OPENMUN_TASKS_BACKEND not in task_backends:
+    raise ImproperlyConfigured("OPENMUN_TASKS_BACKEND must be database or immediate.")
+# Queues: mail first (a confirmation link is awaited), print (PDFs rendered ahead of the visitors) after it.
+TASKS = {
+    "default": {
+        "BACKEND": task_backends[OPENMUN_TASKS_BACKEND],
+        "QUEUES": ["default", "mail", "print"],
+    }
+}
+# Seconds to wait before each new attempt at a message the mail server refused or could not take: one attempt, then
+# one after each delay; past the last, the job stays failed in the admin ("Background jobs").
+OPENMUN_MAIL_RETRY_DELAYS = env_list("OPENMUN_MAIL_RETRY_DELAYS", "60,300,1800,7200,21600")
+if not all(delay.isdigit() and int(delay) >= 1 for delay in OPENMUN_MAIL_RETRY_DELAYS):
+    raise ImproperlyConfigured("OPENMUN_MAIL_RETRY_DELAYS must list whole numbers of seconds, at least 1: 60,300.")
+OPENMUN_MAIL_RETRY_DELAYS = [int(delay) for delay in OPENMUN_MAIL_RETRY_DELAYS]
+# After a change to what the PDFs print, the worker renders the programme's PDF in every language before anyone asks
+# for it. Useful only when the worker and the web server share the cache (REDIS_URL), hence the default.
+OPENMUN_PDF_PRERENDER = env_bool("OPENMUN_PDF_PRERENDER", bool(REDIS_URL))
+# Seconds between a change and that render: the changes of one editing session make one render.
+OPENMUN_PDF_PRERENDER_DELAY = int(os.environ.get("OPENMUN_PDF_PRERENDER_DELAY", "30"))
+# --- End of background tasks -----------------------------------------------------------------------------------
 
 # Security: strict by default when debug is off (manage.py check --deploy reports nothing).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

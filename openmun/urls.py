@@ -2,13 +2,8 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from openmun import views
-
-admin.site.site_header = _("Open commune portal: staff area")
-admin.site.site_title = _("Open commune portal")
-admin.site.index_title = _("What staff can edit")
 
 urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots-txt"),
@@ -22,6 +17,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    # openmun.admin_site.StaffAdminSite (settings: openmun.admin_apps.StaffAdminConfig): sign-in in two steps.
     path("admin/", admin.site.urls),
     path("", include("programme.urls")),
     path("consultations/", include("consultations.urls")),

@@ -14,6 +14,7 @@ from django.template import loader
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -29,6 +30,9 @@ OUTAGE_ERRORS = (OperationalError, InterfaceError, *CACHE_ERRORS)
 RETRY_AFTER = 30
 # Browsers ask for /favicon.ico on every site; it changes with a release at most.
 FAVICON_MAX_AGE = 7 * 24 * 3600
+# The open data API (openmun/urls.py, transparency/api.py) answers every error in JSON, those that stop a request
+# before its views run included: a Host that is not allowed, more parameters than Django reads.
+API_PATH = "/api/"
 
 
 def error_response(request: HttpRequest, template: str, *, status: int, context: dict | None = None) -> HttpResponse:
@@ -84,7 +88,23 @@ def healthz(request):
     return JsonResponse(checks, status=200 if healthy else 503)
 
 
+def api_error_response(*, status: int, code: str, message: str) -> JsonResponse:
+    """Return an error of the open data API as its own views do: JSON, readable from any site, never stored."""
+    response = JsonResponse(
+        {"error": {"status": status, "code": code, "message": message}},
+        status=status,
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    patch_cache_control(response, no_store=True)
+    return response
+
+
 def bad_request(request, exception=None):
+    if request.path_info.startswith(API_PATH):
+        # In the language the client asks for (Accept-Language), as the API's own errors.
+        with translation.override(translation.get_language_from_request(request)):
+            return api_error_response(status=400, code="bad_request", message=_("The request is not valid."))
     return error_response(request, "errors/400.html", status=400)
 
 

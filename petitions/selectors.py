@@ -7,16 +7,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.http import Http404
 from django.utils import timezone
 
 from openmun.ical import CalendarEvent
 from petitions.models import AgendaItem, CouncilSession, Petition, PetitionEvent, Support
-from programme.models import Commune
+from programme.models import Commune, Programme
 from programme.selectors import commune_get
 
 PAGE_SIZE = 20
+# Petitions gathering support that the home page shows; it counts them all and links to the others.
+HOME_PETITIONS = 3
 # What the public list can be filtered by: every state a published petition can be in.
 PUBLIC_STATES = [
     Petition.State.PUBLISHED,
@@ -72,6 +74,29 @@ def petition_list_data(*, state: str = "", page: str | int | None = None) -> dic
     ]
     paginator = Paginator(petitions, PAGE_SIZE)
     return {"page": paginator.get_page(page), "filters": filters, "state": state}
+
+
+def home_section_data(programme: Programme, today: datetime.date) -> dict:
+    """Return the newest petitions gathering support and how many gather it in all; one query."""
+    petitions = list(
+        Petition.objects.public()
+        .filter(state=Petition.State.PUBLISHED)
+        .defer("contact_email", "contact_phone", "reasons", "request", "moderation_reason")
+        # How many gather support, counted in the same query as the newest ones.
+        .annotate(gathering_count=Window(Count("pk")))
+        .order_by("-published_on", "-pk")[:HOME_PETITIONS]
+    )
+    return {
+        "petitions": petitions,
+        "gathering_count": petitions[0].gathering_count if petitions else 0,
+        "is_open": bool(petitions),
+    }
+
+
+def home_council_data(programme: Programme, today: datetime.date) -> dict:
+    """Return the council session being held on day or the next one to come; one query."""
+    session = CouncilSession.objects.upcoming(today).first()
+    return {"session": session, "in_session": session is not None and session.first_day <= today <= session.last_day}
 
 
 def petition_get_public(pk: int) -> Petition:

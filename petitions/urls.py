@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.petition_detail, name="petition-detail"),
     path("<int:pk>/support/", views.support_create, name="support-create"),
     path("<int:pk>/support/sent/", views.support_sent, name="support-sent"),
+    path("<int:pk>/support/counted/", views.support_confirmed, name="support-confirmed"),
     path("<int:pk>/signature-sheets.pdf", views.petition_sheets, name="petition-sheets"),
     path("<int:pk>/supporters.csv", views.support_export, name="support-export"),
     path("confirm/<str:token>/", views.support_confirm, name="support-confirm"),

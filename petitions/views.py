@@ -22,12 +22,21 @@ from openmun.antiabuse import rate_limit
 from openmun.ical import calendar_document
 from openmun.links import crumb, site_host, site_url
 from openmun.pdf import pdf_response
-from petitions import pdf, selectors, services
+from petitions import pdf, reports, selectors, services
 from petitions.forms import PetitionForm, SupportForm
-from petitions.models import Petition
+from petitions.models import CouncilSession, Petition
 
 # Personal data stays out of error reports.
 PERSONAL_FIELDS = ("name", "email", "agent_name", "contact_email", "contact_phone", "association_representative")
+
+
+def result_redirect(name: str, **kwargs):
+    """Redirect to the page that follows a form, opened at its content.
+
+    The form posted to its URL with #errors, where the error summary is; a redirect without a fragment would keep
+    that one.
+    """
+    return redirect(reverse(name, kwargs=kwargs) + "#main")
 
 
 def petitions_crumb(*more: dict) -> list[dict]:
@@ -58,7 +67,7 @@ def petition_create(request):
     form = PetitionForm(request.POST or None)
     if request.method == "POST":
         if form.is_robot():
-            return redirect("petitions:petition-submitted")
+            return result_redirect("petitions:petition-submitted")
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -80,7 +89,7 @@ def petition_create(request):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                return redirect("petitions:petition-submitted")
+                return result_redirect("petitions:petition-submitted")
     context = {
         "form": form,
         "threshold": selectors.signature_threshold_get(),
@@ -117,10 +126,10 @@ def support_create(request, pk: int):
     petition = context["petition"]
     form = SupportForm(request.POST)
     if form.is_robot():
-        return redirect("petitions:support-sent", pk=pk)
+        return result_redirect("petitions:support-sent", pk=pk)
     if not petition.is_gathering_support:
         messages.error(request, _("This petition no longer gathers support."))
-        return redirect(petition)
+        return redirect(petition.get_absolute_url() + "#main")
     if form.is_valid():
         try:
             services.support_submit(
@@ -134,7 +143,7 @@ def support_create(request, pk: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return redirect("petitions:support-sent", pk=pk)
+            return result_redirect("petitions:support-sent", pk=pk)
     # The petition's page again, with the errors and what the person typed.
     return petition_page(request, context, form)
 
@@ -150,6 +159,16 @@ def support_sent(request, pk: int):
         ),
     }
     return render(request, "petitions/support_sent.html", context)
+
+
+@require_safe
+def support_confirmed(request, pk: int):
+    petition = selectors.petition_get_public(pk)
+    context = {
+        "petition": petition,
+        "breadcrumbs": petitions_crumb(crumb(petition.title, petition.get_absolute_url()), crumb(_("Support counted"))),
+    }
+    return render(request, "petitions/support_confirmed.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -196,13 +215,14 @@ def support_confirm(request, token: str):
         try:
             counted = services.support_confirm(support=support, nonce=nonce)
         except ValidationError:
+            # The petition's page, at its top where the message is.
             messages.error(request, _("This petition no longer gathers support: your support was not counted."))
-        else:
-            if not counted:
-                # Another request used the link a moment ago.
-                return redirect(request.path)
-            messages.success(request, _("Thank you: your support is counted."))
-        return redirect(petition.get_absolute_url() + "#support")
+            return redirect(petition)
+        if not counted:
+            # Another request used the link a moment ago.
+            return redirect(request.path)
+        # A page of its own, the thanks at its top and no support form: the supporter has nothing more to do.
+        return redirect("petitions:support-confirmed", pk=petition.pk)
     # What the link confirms, as it was submitted with this address: whoever opens it sees what they would confirm.
     context["support"] = support
     return render(request, "petitions/support_confirm.html", context)
@@ -275,6 +295,12 @@ def session_detail(request, slug: str):
     context = selectors.council_session_detail_data(slug)
     context["breadcrumbs"] = sessions_crumb(crumb(context["session"].title))
     return render(request, "petitions/session_detail.html", context)
+
+
+@require_safe
+def session_report(request, slug: str):
+    session = get_object_or_404(CouncilSession, slug=slug)
+    return pdf_response(request, reports.session_report_get(session, language=get_language()))
 
 
 @require_safe

@@ -27,6 +27,8 @@ class ProgrammeConfig(PortalAppConfig):
             "printsettings",
         }
     )
+    # Rendered by the background worker after a change to printed_models, before a visitor asks (openmun/tasks.py).
+    printed_documents = ("programme.pdf.programme_pdf_get",)
     fixtures = ("programme.json",)
 
     def ready(self) -> None:

@@ -6,7 +6,7 @@ from programme import models
 
 @register(models.Commune)
 class CommuneTranslationOptions(TranslationOptions):
-    fields = ("name", "region", "address")
+    fields = ("name", "ministry", "region", "province", "address")
 
 
 @register(models.Programme)
@@ -18,6 +18,8 @@ class ProgrammeTranslationOptions(TranslationOptions):
         "budget_note",
         "committee_mission",
         "committee_meeting_rhythm",
+        "committee_chair_title",
+        "committee_chair_name",
     )
 
 

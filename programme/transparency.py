@@ -87,11 +87,25 @@ register_search(
 )
 
 
+ACTIVITY_TITLE_LENGTH = 300
+
+
+def activity_title(text: str) -> str:
+    """Return an activity's text as a search title: whole, or cut after its last whole word, with an ellipsis."""
+    if len(text) <= ACTIVITY_TITLE_LENGTH:
+        return text
+    head = text[: ACTIVITY_TITLE_LENGTH - 1]
+    if not text[ACTIVITY_TITLE_LENGTH - 1].isspace():
+        words = head.rsplit(maxsplit=1)
+        head = words[0] if len(words) > 1 else head
+    return head.rstrip(" ,;:–-\n") + "…"
+
+
 def activity_document(activity: Activity) -> SearchDocument:
     project = activity.project
     return SearchDocument(
-        title=activity.text[:300],
-        body=activity.text if len(activity.text) > 300 else "",
+        title=activity_title(activity.text),
+        body=activity.text if len(activity.text) > ACTIVITY_TITLE_LENGTH else "",
         url=project.get_absolute_url(),
         context=project.title,
     )

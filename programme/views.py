@@ -1,5 +1,6 @@
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -12,7 +13,12 @@ from transparency import share
 
 @require_safe
 def home(request):
-    return render(request, "programme/home.html", selectors.home_data())
+    context = selectors.home_data()
+    # What a citizen can do today, from the apps that register a home section (one day for all): open ones first.
+    participation = sections.home_sections_render(request, context["programme"], timezone.localdate())
+    context["participation"] = sorted(participation, key=lambda section: not section.is_open)
+    context["participation_open"] = any(section.is_open for section in participation)
+    return render(request, "programme/home.html", context)
 
 
 @require_safe

@@ -13,6 +13,7 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from moderation.models import ContactDetails, Moderated, ModeratedQuerySet
 from openmun.text import validate_plain_text
@@ -160,7 +161,8 @@ class Cycle(models.Model):
 
 class PhaseKind(models.TextChoices):
     INFORMATION = "information", _("information")
-    PROPOSALS = "proposals", _("proposals")
+    # Translators: the phase in which citizens submit proposals, not the proposals themselves (the model's plural).
+    PROPOSALS = "proposals", pgettext_lazy("participatory budget phase", "proposals")
     REVIEW = "review", _("technical review")
     VOTE = "vote", _("vote")
     RESULTS = "results", _("results")

@@ -27,6 +27,7 @@ from budgets.selectors.citizen import (
     years_with_lines,
 )
 from budgets.selectors.participatory import (
+    CycleNow,
     ResultRow,
     Results,
     ballot_data,
@@ -35,8 +36,10 @@ from budgets.selectors.participatory import (
     cycle_list_data,
     cycle_proposals,
     cycles_for_listing,
+    home_section_data,
     proposal_detail_data,
     results_compute,
+    results_date,
     voter_get,
     with_cycle,
 )
@@ -44,6 +47,7 @@ from budgets.selectors.participatory import (
 __all__ = [
     "CalendarStep",
     "Change",
+    "CycleNow",
     "Direction",
     "Figures",
     "Part",
@@ -63,10 +67,12 @@ __all__ = [
     "cycles_for_listing",
     "executed_sum",
     "figures_compute",
+    "home_section_data",
     "line_charts",
     "population_of",
     "proposal_detail_data",
     "results_compute",
+    "results_date",
     "step_state",
     "voter_get",
     "with_cycle",

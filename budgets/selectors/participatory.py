@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -31,6 +32,29 @@ def cycle_list_data() -> dict:
         "has_demonstration": any(cycle.is_demonstration for cycle in cycles),
         "today": timezone.localdate(),
     }
+
+
+@dataclass(frozen=True)
+class CycleNow:
+    """Where a cycle stands on a day: the phase running, the next one, and whether a citizen can act in it."""
+
+    cycle: Cycle
+    phase: Phase | None
+    next_phase: Phase | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.phase is not None and self.phase.kind in (Phase.Kind.PROPOSALS, Phase.Kind.VOTE)
+
+
+def home_section_data(programme, today: datetime.date) -> dict:
+    """Return the published cycles not over on day, each with its running and next phase; two queries."""
+    cycles = cycles_for_listing().filter(Exists(Phase.objects.filter(cycle=OuterRef("pk"), ends_on__gte=today)))
+    now = [
+        CycleNow(cycle=cycle, phase=cycle.phase_on(today), next_phase=cycle.next_phase_on(today))
+        for cycle in cycles.order_by("year", "slug")
+    ]
+    return {"cycles": now, "is_open": any(item.is_open for item in now)}
 
 
 def cycle_get(slug: str) -> Cycle:
@@ -148,6 +172,14 @@ def proposal_detail_data(slug: str, pk: int) -> dict:
         raise Http404("No such proposal.")
     row = next((row for row in data["results"].rows if row.proposal.pk == pk), None) if data["results"] else None
     return {**data, "proposal": proposal, "result": row}
+
+
+def results_date(cycle: Cycle) -> datetime.date | None:
+    """Return the first day the cycle's results are public (Cycle.results_visible_on), None without a vote."""
+    results, vote = cycle.phase_get(Phase.Kind.RESULTS), cycle.phase_get(Phase.Kind.VOTE)
+    if results is not None:
+        return results.starts_on
+    return vote.ends_on + datetime.timedelta(days=1) if vote is not None else None
 
 
 def voter_get(cycle: Cycle, voter_id: int | None) -> Voter | None:

@@ -10,8 +10,31 @@ from django.utils.translation import gettext_lazy as _
 class Commune(models.Model):
     """The commune that runs the portal; one row, edited by staff."""
 
-    name = models.CharField(_("name"), max_length=200)
-    region = models.CharField(_("region"), max_length=200, blank=True)
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        help_text=_("Also the last line of the official heading of printed documents."),
+    )
+    # The official heading of printed documents, one line each: the kingdom, the ministry, the region, the
+    # province, the commune (GUIDE: Moroccan official papers).
+    ministry = models.CharField(
+        _("ministry"),
+        max_length=200,
+        blank=True,
+        help_text=_("The ministry line of the official heading, for example: Ministry of the Interior."),
+    )
+    region = models.CharField(
+        _("region"),
+        max_length=200,
+        blank=True,
+        help_text=_("As the official heading writes it, for example: Region of Béni Mellal-Khénifra."),
+    )
+    province = models.CharField(
+        _("province or prefecture"),
+        max_length=200,
+        blank=True,
+        help_text=_("As the official heading writes it, for example: Province of Béni Mellal."),
+    )
     address = models.TextField(_("address"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("telephone"), max_length=40, blank=True)
@@ -28,7 +51,12 @@ class Commune(models.Model):
         default=False,
         help_text=_("Communes with arrondissements need more signatures for a petition."),
     )
-    logo = models.ImageField(_("logo"), upload_to="commune/", blank=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="commune/",
+        blank=True,
+        help_text=_("The commune's emblem, printed at the centre of the official heading (PNG or JPEG)."),
+    )
 
     class Meta:
         verbose_name = _("commune")
@@ -72,6 +100,21 @@ class Programme(models.Model):
         _("meeting rhythm of the committee"),
         max_length=300,
         blank=True,
+    )
+    committee_chair_title = models.CharField(
+        _("title of the committee's chair"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Printed in the signature block of the programme and of the session reports, for example: the chair "
+            "of the open commune programme committee."
+        ),
+    )
+    committee_chair_name = models.CharField(
+        _("name of the committee's chair"),
+        max_length=200,
+        blank=True,
+        help_text=_("Printed under the title. Leave empty to print the title alone, with room for a signature."),
     )
 
     objects = ProgrammeQuerySet.as_manager()

@@ -19,6 +19,13 @@ from programme.models.programme import Programme
 class Axis(models.Model):
     """A priority axis (محور ذو أولوية) grouping projects."""
 
+    class Emblem(models.TextChoices):
+        # Each one is an inline icon and a colour of static/css/openmun.css, dark enough for text on white.
+        COMMUNICATION = "communication", _("speech bubble, blue (communication)")
+        TERRITORY = "territory", _("map, violet (territorial intelligence)")
+        CITY = "city", _("buildings, brown (city upgrading)")
+        ENVIRONMENT = "environment", _("leaf, green (cleanliness, environment and health)")
+
     programme = models.ForeignKey(
         Programme,
         on_delete=models.CASCADE,
@@ -29,6 +36,13 @@ class Axis(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
+    emblem = models.CharField(
+        _("icon and colour"),
+        max_length=20,
+        choices=Emblem.choices,
+        blank=True,
+        help_text=_("How the axis is recognised on its cards and pages. Without one, the portal's green and a dot."),
+    )
 
     class Meta:
         verbose_name = _("axis")

@@ -129,8 +129,8 @@ def test_the_year_page_shows_computed_figures_charts_lines_calendar_and_glossary
     for figure in ["8\xa0000\xa0000,00", "6\xa0000\xa0000,00", "2\xa0000\xa0000,00", "30,00", "90,0\xa0%"]:
         assert f"{figure}" in html, figure
     # A bar per revenue line, per expenditure line, and per part and direction.
-    assert html.count('class="budget-chart"') == 3 and html.count("<svg") == 8 + 8 + 4
-    assert html.count('<table class="data-table budget-lines">') == 4
+    assert html.count('class="budget-chart"') == 3 and html.count('<svg class="budget-bar"') == 8 + 8 + 4
+    assert html.count('<table class="data-table data-table--cards budget-lines">') == 4
     assert "budget-calendar" in html and 'id="term-' in html
     assert '<time datetime="2023-10-03">3 octobre 2023</time>' in html
     assert 'href="/fr/budget/2023/booklet.pdf" type="application/pdf"' in html
@@ -224,7 +224,7 @@ PROPOSAL = {
 def test_a_citizen_submits_a_proposal_that_awaits_moderation(client):
     cycle_build(current=Kind.PROPOSALS, proposals=0, slug="c")
     response = client.post(url("budgets:proposal-create", {"slug": "c"}, "ar"), PROPOSAL)
-    assert response.status_code == 302 and response["Location"] == "/ar/budget/participatory/c/propose/thanks/"
+    assert response.status_code == 302 and response["Location"] == "/ar/budget/participatory/c/propose/thanks/#main"
     proposal = Proposal.objects.get()
     assert (proposal.status, proposal.estimated_cost, proposal.email) == (
         "pending",
@@ -262,7 +262,7 @@ def test_voting_through_the_pages(client, django_capture_on_commit_callbacks):
     assert client.get(ballot_url)["Location"] == url("budgets:voter-create", {"slug": "v"}, "fr")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("budgets:voter-create", {"slug": "v"}, "fr"), {"email": "Voter@Example.ma"})
-    assert response["Location"] == url("budgets:voter-sent", {"slug": "v"}, "fr")
+    assert response["Location"] == url("budgets:voter-sent", {"slug": "v"}, "fr") + "#main"
     (message,) = mail.outbox
     link = re.search(r"https?://\S+/vote/confirm/\S+/", message.body).group(0)
     path = link.split("testserver", 1)[1]
@@ -280,7 +280,8 @@ def test_voting_through_the_pages(client, django_capture_on_commit_callbacks):
     for proposal in proposals[2:]:
         assert f'value="{proposal.pk}" id="proposal-{proposal.pk}" checked' in html
     assert not Ballot.objects.exists()
-    assert client.post(ballot_url, {"proposals": [proposals[0].pk, proposals[4].pk]})["Location"] == ballot_url
+    recorded = url("budgets:ballot-recorded", {"slug": "v"}, "fr") + "#main"
+    assert client.post(ballot_url, {"proposals": [proposals[0].pk, proposals[4].pk]})["Location"] == recorded
     html = client.get(ballot_url).content.decode()
     assert f'value="{proposals[0].pk}" id="proposal-{proposals[0].pk}" checked' in html
     client.post(ballot_url, {"proposals": [proposals[1].pk]})
@@ -319,3 +320,97 @@ def test_the_header_links_to_the_budget(client):
     assert 'href="/ar/budget/"' in html
     html = client.get(url("budgets:year-list", {}, "fr")).content.decode()
     assert 'href="/fr/budget/" aria-current="page"' in html
+
+
+# Issue 13: the ballot's running total, the page after a cast ballot, the error summary first, sharing.
+
+
+def ballot_open(client, cycle) -> None:
+    """Open the ballot in this client, as the voter's link does."""
+    voter = voter_make(cycle, "voter@example.ma", confirmed=False)
+    client.post(url("budgets:voter-confirm", {"slug": cycle.slug, "token": services.voter_token_make(voter)}, "fr"))
+
+
+def test_the_ballot_gives_its_running_total_script_what_it_counts(client):
+    from django.conf import settings
+    from django.templatetags.static import static
+
+    cycle = cycle_build(current=Kind.VOTE, slug="v")
+    ballot_open(client, cycle)
+    html = client.get(url("budgets:ballot-edit", {"slug": "v"}, "fr")).content.decode()
+    # One deferred script from the portal's static files: the CSP allows it, and no inline script or style.
+    assert re.findall(r"<script[^>]*>", html) == [f'<script src="{static("js/ballot.js")}" defer>']
+    assert " style=" not in html and "<style" not in html
+    assert 'data-envelope="1000000.00"' in html
+    for proposal in cycle.proposals.all():
+        assert f'id="proposal-{proposal.pk}"' in html and f'data-cost="{proposal.estimated_cost}"' in html
+    # The total the script updates, and the live status where it says the envelope is exceeded (empty for now).
+    total = '<dd class="ballot__total" data-ballot-total><span class="amount"><bdi dir="ltr">0,00</bdi>'
+    assert total in html
+    status = re.search(
+        r'<p class="ballot__status" role="status" data-ballot-status data-over="([^"]+)"[^>]*>(.*?)</p>', html
+    )
+    with translation.override("fr"):
+        over = gettext("Your choice costs more than the envelope: untick proposals until the total fits.")
+    assert (status.group(1), status.group(2)) == (over, "")
+    script = (settings.BASE_DIR / "static" / "js" / "ballot.js").read_text()
+    assert "data-ballot-total" in script and "data-over" in script
+    assert "eval(" not in script and "innerHTML" not in script
+
+
+def test_an_over_envelope_ballot_opens_on_its_error_summary_without_javascript(client):
+    cycle = cycle_build(current=Kind.VOTE, slug="v")
+    ballot_open(client, cycle)
+    ballot_url = url("budgets:ballot-edit", {"slug": "v"}, "fr")
+    proposals = list(cycle.proposals.order_by("estimated_cost"))
+    html = client.post(ballot_url, {"proposals": [p.pk for p in proposals[2:]]}).content.decode()
+    assert f'action="{ballot_url}#errors"' in html and 'class="form ballot ballot--over"' in html
+    summary = re.search(r'<div class="error-summary" id="errors" tabindex="-1" role="alert"', html)
+    assert summary and summary.start() < html.index('id="ballot-proposals"')
+    # The status says it too, as the script would.
+    assert re.search(r'data-ballot-status data-over="([^"]+)" data-fits="[^"]+">\1</p>', html)
+    assert not Ballot.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_a_cast_ballot_lands_on_a_page_that_says_what_comes_next(client, settings, language):
+    from django.test import Client
+
+    settings.OPENMUN_SITE_URL = "https://openmun.example.ma"
+    with time_machine.travel(datetime.date(2025, 3, 15), tick=False):
+        cycle = cycle_build(current=Kind.VOTE, slug="v")
+        ballot_open(client, cycle)
+        first, second = cycle.proposals.order_by("estimated_cost")[:2]
+        recorded = url("budgets:ballot-recorded", {"slug": "v"}, language)
+        # Before casting, the page sends the voter to the ballot.
+        assert client.get(recorded)["Location"] == url("budgets:ballot-edit", {"slug": "v"}, language)
+        response = client.post(
+            url("budgets:ballot-edit", {"slug": "v"}, language), {"proposals": [first.pk, second.pk]}
+        )
+        assert response["Location"] == recorded + "#main"
+        page = client.get(recorded)
+        html = page.content.decode()
+        assert page.status_code == 200 and "no-cache" in page["Cache-Control"]
+        with translation.override(language):
+            assert gettext("Thank you: your ballot is recorded") in html
+            results = cycle.phase_get(Kind.RESULTS).starts_on
+            from openmun.templatetags.openmun import fdate
+
+            assert fdate(results) in html and fdate(cycle.phase_get(Kind.VOTE).ends_on) in html
+        assert first.title in html and second.title in html and "500\xa0000,00" in html
+        assert f'href="{url("budgets:ballot-edit", {"slug": "v"}, language)}"' in html
+        assert f"u=https%3A%2F%2Fopenmun.example.ma%2F{language}%2Fbudget%2Fparticipatory%2Fv%2F" in html
+        # Another browser sees nothing of the ballot: the cycle's page.
+        response = Client().get(recorded)
+        assert response.status_code == 302 and response["Location"] == url(
+            "budgets:cycle-detail", {"slug": "v"}, language
+        )
+
+
+def test_the_cycle_page_and_the_proposal_thanks_can_be_shared(client):
+    cycle_build(current=Kind.PROPOSALS, proposals=0, slug="c")
+    for name in ("budgets:cycle-detail", "budgets:proposal-thanks"):
+        html = client.get(url(name, {"slug": "c"}, "fr")).content.decode()
+        assert 'href="https://wa.me/?text=' in html and "%2Ffr%2Fbudget%2Fparticipatory%2Fc%2F" in html
+    html = client.get(url("budgets:proposal-thanks", {"slug": "c"}, "ar")).content.decode()
+    assert "ادعوا غيركم إلى تقديم مقترحاتهم" in html and "الخطوات الموالية" in html

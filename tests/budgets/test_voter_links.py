@@ -46,7 +46,7 @@ def test_a_second_browser_holding_the_link_sees_and_changes_nothing(django_captu
     for response in (other.get(link), other.post(link)):
         html = response.content.decode()
         assert response.status_code == 410
-        assert f'action="{url("budgets:voter-create", slug="v")}"' in html and 'name="email"' in html
+        assert f'action="{url("budgets:voter-create", slug="v")}#errors"' in html and 'name="email"' in html
         assert first.title not in html
     ballot_page = other.get(url("budgets:ballot-edit", slug="v"))
     assert ballot_page.status_code == 302 and ballot_page["Location"] == url("budgets:voter-create", slug="v")

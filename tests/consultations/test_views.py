@@ -120,7 +120,7 @@ def test_a_round_page_states_unknown_counts_as_not_stated(client, closed_round):
 def test_a_contribution_is_received_then_published_with_its_outcome(client, consultation_round, programme, moderator):
     response = client.post(url("consultations:contribution-create", {"slug": "ideas"}), contribution_data())
     assert response.status_code == 302
-    assert response["Location"] == url("consultations:contribution-thanks", {"slug": "ideas"})
+    assert response["Location"] == url("consultations:contribution-thanks", {"slug": "ideas"}) + "#main"
     html = client.get(response["Location"]).content.decode()
     assert "شكرا لكم: تم استلام مساهمتكم" in html
     assert "يطلع المشرف على كل مساهمة قبل نشرها." in html
@@ -519,3 +519,93 @@ def test_cached_pages_follow_reports_and_the_purge(client, programme, consultati
     moderation_services.personal_data_purge(before=datetime.datetime(2021, 1, 1, tzinfo=datetime.UTC))
     assert "تعليق سيبلغ عنه" not in client.get(project_url()).content.decode()
     assert "اسم سيحذف" not in client.get(results).content.decode()
+
+
+# Issue 13: open rounds first, result pages, limits stated before typing, the error summary first, sharing.
+
+
+def test_open_rounds_come_first_then_upcoming_then_closed(client, programme):
+    from tests.consultations.factories import RoundFactory, open_round
+
+    today = datetime.date.today()
+    RoundFactory(
+        programme=programme,
+        number=1,
+        slug="closed-2023",
+        opens_on=datetime.date(2023, 7, 19),
+        closes_on=datetime.date(2023, 7, 30),
+        title_fr="Série close",
+    )
+    RoundFactory(
+        programme=programme,
+        number=2,
+        slug="later",
+        opens_on=today + datetime.timedelta(days=40),
+        closes_on=today + datetime.timedelta(days=60),
+        title_fr="Série à venir",
+    )
+    open_round(programme, number=3, slug="now", title_fr="Série ouverte")
+    html = client.get(url("consultations:round-list", language="fr")).content.decode()
+    assert html.index("Série ouverte") < html.index("Série à venir") < html.index("Série close")
+
+
+def test_a_round_without_contributions_says_so_instead_of_tables_of_zeros(client, consultation_round, closed_round):
+    for slug, message in (
+        ("ideas", "Aucune contribution à cette étape n'a encore été publiée sur ce portail."),
+        ("closed", "Aucune contribution à cette étape n'a été publiée sur ce portail."),
+    ):
+        html = client.get(url("consultations:round-results", {"slug": slug}, "fr")).content.decode()
+        assert message in unescape(html)
+        assert "<table" not in html and 'id="charts-title"' not in html
+    # The open round invites to contribute instead.
+    html = client.get(url("consultations:round-results", {"slug": "ideas"}, "fr")).content.decode()
+    assert url("consultations:contribution-create", {"slug": "ideas"}, "fr") in html
+    ContributionFactory(round=consultation_round)
+    html = client.get(url("consultations:round-results", {"slug": "ideas"}, "fr")).content.decode()
+    assert 'id="charts-title"' in html and "<table" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "limits"),
+    [("ar", "ما بين 10 و2\xa0000 حرف."), ("fr", "Entre 10 et 2\xa0000 caractères.")],
+)
+def test_the_contribution_form_states_its_limits_before_typing(client, consultation_round, language, limits):
+    html = client.get(url("consultations:contribution-create", {"slug": "ideas"}, language)).content.decode()
+    assert f'<span class="field__limits">{limits}</span>' in html
+    textarea = re.search(r"<textarea[^>]*>", html).group(0)
+    assert 'maxlength="2000"' in textarea and 'aria-describedby="id_text_helptext"' in textarea
+
+
+def test_the_comment_form_states_its_limit(client, programme):
+    html = client.get(project_url("fr")).content.decode()
+    textarea = re.search(r'<textarea name="text"[^>]*>', html).group(0)
+    assert 'maxlength="1000"' in textarea and 'aria-describedby="id_text_helptext"' in textarea
+    assert (
+        '<div class="field__help" id="id_text_helptext"><span class="field__limits">Entre 2 et 1\xa0000 caractères.'
+        in html
+    )
+
+
+def test_a_failed_contribution_opens_on_its_error_summary(client, consultation_round):
+    form_url = url("consultations:contribution-create", {"slug": "ideas"}, "fr")
+    assert f'action="{form_url}#errors"' in client.get(form_url).content.decode()
+    response = client.post(form_url, contribution_data(text="court", consent=""))
+    html = response.content.decode()
+    assert response.status_code == 200 and not Contribution.objects.exists()
+    summary = re.search(r'<div class="error-summary" id="errors" tabindex="-1" role="alert"', html)
+    # The summary comes first in the form, before the first field.
+    assert summary and summary.start() < html.index('<textarea name="text"')
+    assert html.index(f'action="{form_url}#errors"') < summary.start()
+
+
+@override_settings(OPENMUN_SITE_URL="https://openmun.example.ma")
+def test_the_round_and_the_thanks_page_can_be_shared(client, consultation_round):
+    page = "https%3A%2F%2Fopenmun.example.ma%2Ffr%2Fconsultations%2Fideas%2F"
+    for name in ("consultations:round-detail", "consultations:contribution-thanks"):
+        html = client.get(url(name, {"slug": "ideas"}, "fr")).content.decode()
+        assert f'href="https://www.facebook.com/sharer/sharer.php?u={page}"' in html
+        assert f'%0A{page}"' in html and 'href="https://wa.me/?text=' in html
+        assert 'href="mailto:?subject=Participation%20citoyenne%20' in html and f"&amp;body={page}" in html
+        assert "Partager sur WhatsApp" in html
+    html = client.get(url("consultations:contribution-thanks", {"slug": "ideas"}, "ar")).content.decode()
+    assert "ادعوا غيركم إلى المشاركة" in html and "المشاركة عبر واتساب" in html

@@ -52,7 +52,7 @@ def test_a_confirmation_link_confirms_once_and_a_second_holder_sees_nothing(
     html = client.get(link).content.decode()
     with translation.override("fr"):
         assert "سعيد الإدريسي" in html and escape(str(Support.Relation.ACTIVITY.label)) in html
-    assert client.post(link)["Location"] == url("petitions:petition-detail", "fr", pk=petition.pk) + "#support"
+    assert client.post(link)["Location"] == url("petitions:support-confirmed", "fr", pk=petition.pk)
     assert counted(petition) == 1
     # Someone else holding the link (a forwarded e-mail, a shared screen): it no longer acts nor shows anything.
     other = Client()
@@ -220,7 +220,7 @@ def test_a_mail_that_cannot_be_sent_is_logged_without_its_link_or_address(
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("SMTP server down")
 
-    monkeypatch.setattr("openmun.mail.send_mail", refuse)
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
     petition = PetitionFactory()
     with django_capture_on_commit_callbacks(execute=True):
         response = support_post(client, petition, name="سعيد", email="said@example.ma")

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from petitions import services
 from petitions.forms import SupportForm
@@ -40,6 +41,7 @@ def pages() -> list[tuple[str, dict]]:
         ("petitions:petition-submitted", {}),
         ("petitions:petition-detail", {"pk": petition.pk}),
         ("petitions:support-sent", {"pk": petition.pk}),
+        ("petitions:support-confirmed", {"pk": petition.pk}),
         ("council:session-list", {}),
         ("council:session-detail", {"slug": petition.session.slug}),
     ]
@@ -52,6 +54,7 @@ PAGE_NAMES = [
     "petition-submitted",
     "petition-detail",
     "support-sent",
+    "support-confirmed",
     "session-list",
     "session-detail",
 ]
@@ -182,7 +185,7 @@ def test_supporting_a_petition_by_e_mail(client, mailoutbox, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("petitions:support-create", pk=petition.pk), data)
     assert response.status_code == 302
-    assert response.headers["Location"] == url("petitions:support-sent", pk=petition.pk)
+    assert response.headers["Location"] == url("petitions:support-sent", pk=petition.pk) + "#main"
     (mail,) = mailoutbox
     link = re.search(r"http://testserver(/ar/petitions/confirm/\S+/)", mail.body).group(1)
     # Opening the link, as a mail scanner does, confirms nothing: it shows a button.
@@ -192,7 +195,7 @@ def test_supporting_a_petition_by_e_mail(client, mailoutbox, django_capture_on_c
     assert Petition.objects.get(pk=petition.pk).support_count == 0
     assert response.headers["Cache-Control"].startswith("max-age=0")
     response = client.post(link, follow=True)
-    assert response.redirect_chain[-1][0] == petition.get_absolute_url() + "#support"
+    assert response.redirect_chain[-1][0] == url("petitions:support-confirmed", pk=petition.pk)
     assert Petition.objects.get(pk=petition.pk).support_count == 1
     # A second press counts nothing more.
     client.post(link)
@@ -430,3 +433,84 @@ def test_public_pages_refuse_posts(client):
     assert client.post(url("petitions:petition-list")).status_code == 405
     assert client.post(url("council:session-list")).status_code == 405
     assert client.get(url("petitions:support-create", pk=PetitionFactory().pk)).status_code == 405
+
+
+# Issue 13: the page after a confirmed support, the error summary first, sharing.
+
+
+def confirmed_support(client, petition: Petition, language: str = "ar"):
+    support = SupportFactory(petition=petition, confirmed_at=None)
+    token = services.support_token_make(support)
+    return client.post(url("petitions:support-confirm", language, token=token))
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_a_confirmed_support_lands_on_a_page_of_thanks_without_a_form(client, language):
+    petition = PetitionFactory(support_count=41)
+    response = confirmed_support(client, petition, language)
+    assert response.status_code == 302
+    assert response["Location"] == url("petitions:support-confirmed", language, pk=petition.pk)
+    html = client.get(response["Location"]).content.decode()
+    # The thanks is the page's heading, at its top; the count includes the new support.
+    with translation.override(language):
+        thanks = translation.gettext("Thank you: your support is counted.")
+    assert re.search(r"<h1[^>]*>([^<]*)</h1>", html).group(1) == thanks
+    assert 'value="42"' in html
+    # No support form: nothing invites the supporter to sign again.
+    main = html.split('<main id="main"')[1].split("</main>")[0]
+    assert "<form" not in main and 'name="email"' not in main
+    # What happens next: the paper signatures the law counts, and where to follow the petition.
+    assert url("petitions:petition-sheets", language, pk=petition.pk) in html
+    assert "wa.me" in html
+
+
+def test_a_support_that_can_no_longer_count_is_explained_at_the_top_of_the_petition(client):
+    petition = PetitionFactory()
+    support = SupportFactory(petition=petition, confirmed_at=None)
+    token = services.support_token_make(support)
+    Petition.objects.filter(pk=petition.pk).update(
+        state=State.DEPOSITED, deposited_on=datetime.date(2026, 1, 10), receipt_number="7/2026"
+    )
+    response = client.post(url("petitions:support-confirm", "fr", token=token))
+    # The petition's page at its top, where the message is; not its support section further down.
+    assert response["Location"] == url("petitions:petition-detail", "fr", pk=petition.pk)
+    html = client.get(response["Location"]).content.decode()
+    with translation.override("fr"):
+        message = translation.gettext("This petition no longer gathers support: your support was not counted.")
+    assert escape(message) in html
+
+
+def test_a_failed_petition_opens_on_its_error_summary(client, commune):
+    form_url = url("petitions:petition-create", "fr")
+    assert f'action="{form_url}#errors"' in client.get(form_url).content.decode()
+    html = client.post(form_url, {"kind": "citizens", "title": "court"}).content.decode()
+    summary = re.search(r'<div class="error-summary" id="errors" tabindex="-1" role="alert"', html)
+    assert summary and summary.start() < html.index('name="title"')
+    assert not Petition.objects.exists()
+
+
+def test_a_failed_support_opens_on_its_error_summary(client):
+    petition = PetitionFactory()
+    support_url = url("petitions:support-create", "fr", pk=petition.pk)
+    assert (
+        f'action="{support_url}#errors"'
+        in client.get(url("petitions:petition-detail", "fr", pk=petition.pk)).content.decode()
+    )
+    html = client.post(support_url, {"name": "سعيد", "relation": "resident", "email": "nope"}).content.decode()
+    summary = re.search(r'<div class="error-summary" id="errors" tabindex="-1"', html)
+    assert summary and summary.start() < html.index('name="name"')
+
+
+def test_the_petition_page_can_be_shared_without_a_third_party_script(client, settings):
+    settings.OPENMUN_SITE_URL = "https://openmun.example.ma"
+    petition = PetitionFactory(title="إنارة حي الأمل ليلا")
+    html = client.get(url("petitions:petition-detail", "fr", pk=petition.pk)).content.decode()
+    page = f"https%3A%2F%2Fopenmun.example.ma%2Ffr%2Fpetitions%2F{petition.pk}%2F"
+    title = "%D8%A5%D9%86%D8%A7%D8%B1%D8%A9%20%D8%AD%D9%8A%20%D8%A7%D9%84%D8%A3%D9%85%D9%84%20%D9%84%D9%8A%D9%84%D8%A7"
+    assert f'href="https://wa.me/?text={title}%0A{page}"' in html
+    assert f'href="https://www.facebook.com/sharer/sharer.php?u={page}"' in html
+    assert f'href="mailto:?subject={title}&amp;body={page}"' in html
+    assert "Partager cette pétition" in html and "<script" not in html
+    # The submitted page says where the sharing links will be, once the petition is published.
+    html = client.get(url("petitions:petition-submitted", "ar")).content.decode()
+    assert "واتساب" in html

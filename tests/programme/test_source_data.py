@@ -169,12 +169,40 @@ def test_no_text_has_stray_spacing_or_a_trailing_list_semicolon():
 def test_commune():
     commune = Commune.objects.get()
     assert commune.name_ar == "جماعة بني ملال"
-    assert commune.name_fr == "Commune de Beni Mellal"
+    assert commune.name_fr == "Commune de Béni Mellal"
     assert commune.email == "cellule.informatique.bm@gmail.com"
     assert commune.website == "https://www.communebenimellal.ma"
     assert commune.population == 192676
     assert "2014" in commune.population_source
     assert commune.has_arrondissements is False
+
+
+def test_the_official_heading_is_the_one_moroccan_papers_print():
+    # GUIDE, Moroccan conventions: one line each, the kingdom and the ministry, then the region, the province and the
+    # commune (the kingdom's line is the templates', the commune's line its name).
+    commune = Commune.objects.get()
+    assert [commune.ministry_ar, commune.region_ar, commune.province_ar, commune.name_ar] == [
+        "وزارة الداخلية",
+        "جهة بني ملال - خنيفرة",
+        "إقليم بني ملال",
+        "جماعة بني ملال",
+    ]
+    assert [commune.ministry_fr, commune.region_fr, commune.province_fr, commune.name_fr] == [
+        "Ministère de l'Intérieur",
+        "Région de Béni Mellal-Khénifra",
+        "Province de Béni Mellal",
+        "Commune de Béni Mellal",
+    ]
+
+
+def test_the_signature_block_names_the_committee_chair_by_role_only():
+    # The source gives the chair's role (رئيس اللجنة: رئيس الجماعة أو من يمثله), never a person's name.
+    programme = Programme.objects.get()
+    assert programme.committee_chair_title_ar == "رئيس لجنة برنامج انفتاح الجماعة"
+    assert programme.committee_chair_title_fr == "Le président du comité du programme d'ouverture de la commune"
+    assert not programme.committee_chair_name_ar and not programme.committee_chair_name_fr
+    chair = CommitteeMember.objects.get(programme=programme, order=1)
+    assert chair.role_ar == "رئيس اللجنة" and chair.holder_ar == "رئيس الجماعة أو من يمثله"
 
 
 def test_programme_presentation_and_adoption():

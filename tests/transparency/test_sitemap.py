@@ -73,6 +73,7 @@ EXCLUDED = {
     "programme:programme-pdf": FILES,
     "petitions:petition-sheets": FILES,
     "council:session-ical": FILES,
+    "council:session-report": FILES,
     "budgets:year-booklet": FILES,
     "transparency:calendar": FILES,
     "transparency:feed": FILES,
@@ -91,6 +92,7 @@ EXCLUDED = {
     "petitions:petition-create": FORM,
     "petitions:petition-submitted": FORM,
     "petitions:support-sent": FORM,
+    "petitions:support-confirmed": FORM,
     "budgets:proposal-create": FORM,
     "budgets:proposal-thanks": FORM,
     "budgets:voter-create": FORM,
@@ -98,6 +100,7 @@ EXCLUDED = {
     "petitions:support-confirm": "a link that acts for a person",
     "budgets:voter-confirm": "a link that acts for a person",
     "budgets:ballot-edit": "a voter's own ballot",
+    "budgets:ballot-recorded": "a voter's own ballot",
 }
 
 
