@@ -170,7 +170,7 @@ def checks(proxy: Proxy, redis: subprocess.Popen, mail_server: MailServer) -> su
     status, headers, _body, _r = request("GET", "/")
     check(status == 302 and headers.get("location") == "/ar/", "/ sends visitors to /ar/")
 
-    for language, direction, text in (("ar", "rtl", "جماعة بني ملال"), ("fr", "ltr", "Beni Mellal")):
+    for language, direction, text in (("ar", "rtl", "جماعة بني ملال"), ("fr", "ltr", "Béni Mellal")):
         status, headers, body, _r = request("GET", f"/{language}/", SECURE)
         html = body.decode()
         check(

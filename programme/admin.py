@@ -169,7 +169,7 @@ class ProjectAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
 
     @admin.display(description=_("progress (%)"))
     def progress_display(self, obj):
-        return obj.progress_percent
+        return obj.reported_progress  # None shows as the admin's empty value: nothing reported
 
     @admin.display(description=_("late"), boolean=True)
     def late_display(self, obj):

@@ -1,6 +1,7 @@
 """Where the programme stands on a day, as the printed documents show it: figures computed from the projects.
 
-Progress is reported when staff set a percentage, mark the project done, or mark one of its activities done.
+Progress is reported when staff set a percentage, mark the project done, or mark one of its activities done
+(Project.progress_reported).
 Where nothing was reported, the documents say so ("not reported") instead of printing 0 %, and the average
 progress counts only the projects that reported. The amount spent on a project is the one of its latest progress
 update that gives an amount (updates give the amount spent so far).
@@ -15,11 +16,6 @@ from decimal import Decimal
 from programme.models import Project
 
 
-def progress_reported(project: Project) -> bool:
-    """Return whether anything was reported of the project's progress (read with its activity counts)."""
-    return project.status == Project.Status.DONE or project.progress is not None or bool(project.done_count)
-
-
 def amount_spent(project: Project) -> Decimal | None:
     """Return the amount spent so far on the project, from its latest update that gives one (prefetch updates)."""
     dated = [update for update in project.updates.all() if update.amount_spent is not None]
@@ -30,7 +26,7 @@ def projects_mark(projects: list[Project], day: datetime.date) -> None:
     """Set on each project what the printed sheets show on day: printed_progress (None: not reported),
     printed_late and printed_spent. The projects are read with their activity counts and updates."""
     for project in projects:
-        project.printed_progress = project.progress_percent if progress_reported(project) else None
+        project.printed_progress = project.reported_progress
         project.printed_late = project.is_late_on(day)
         project.printed_spent = amount_spent(project)
 

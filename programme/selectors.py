@@ -54,7 +54,8 @@ def projects_for_listing(programme: Programme) -> QuerySet[Project]:
 class Totals:
     project_count: int
     total_cost: Decimal
-    average_progress: int
+    # Over the projects that reported their progress; None when none did.
+    average_progress: int | None
     late_count: int
     done_count: int
 
@@ -63,10 +64,11 @@ def totals_compute(projects: list[Project]) -> Totals:
     """Return the programme's computed figures from its projects."""
     today = timezone.localdate()
     count = len(projects)
+    reported = [p.progress_percent for p in projects if p.progress_reported]
     return Totals(
         project_count=count,
         total_cost=sum((p.estimated_cost for p in projects), Decimal("0")),
-        average_progress=round(sum(p.progress_percent for p in projects) / count) if count else 0,
+        average_progress=round(sum(reported) / len(reported)) if reported else None,
         late_count=sum(p.is_late_on(today) for p in projects),
         done_count=sum(p.status == Project.Status.DONE for p in projects),
     )

@@ -218,7 +218,7 @@ def project_rows(projects) -> list[dict]:
             "end_date": project.end_date,
             "schedule_note": translated(project, "schedule_note"),
             "status": project.status,
-            "progress": project.progress_percent,
+            "progress": project.reported_progress,
             "progress_is_derived": project.progress_is_derived,
             "is_late": project.is_late_on(today),
             "partners": [

@@ -184,13 +184,8 @@ class Project(models.Model):
                 {"axis": ValidationError(_("The axis belongs to another programme."), code="axis_programme")}
             )
 
-    @property
-    def progress_percent(self) -> int:
-        """Return the progress set by staff, else the share of leaf activities done."""
-        if self.status == self.Status.DONE:
-            return 100
-        if self.progress is not None:
-            return self.progress
+    def _leaf_counts(self) -> tuple[int, int]:
+        """Return how many leaf activities the project has and how many are done (annotated by for_listing)."""
         leaf_count = getattr(self, "leaf_count", None)
         done_count = getattr(self, "done_count", None)
         if leaf_count is None:
@@ -198,7 +193,30 @@ class Project(models.Model):
             parents = {a.parent_id for a in activities if a.parent_id}
             leaves = [a for a in activities if a.pk not in parents]
             leaf_count, done_count = len(leaves), sum(a.is_done for a in leaves)
+        return leaf_count, done_count
+
+    @property
+    def progress_percent(self) -> int:
+        """Return the progress set by staff, else the share of leaf activities done."""
+        if self.status == self.Status.DONE:
+            return 100
+        if self.progress is not None:
+            return self.progress
+        leaf_count, done_count = self._leaf_counts()
         return round(100 * done_count / leaf_count) if leaf_count else 0
+
+    @property
+    def progress_reported(self) -> bool:
+        """Return whether anything was reported of the progress: a percentage set by staff, the project marked
+        done, or one of its activities marked done. Pages and documents say "not reported" otherwise, never 0 %."""
+        if self.status == self.Status.DONE or self.progress is not None:
+            return True
+        return bool(self._leaf_counts()[1])
+
+    @property
+    def reported_progress(self) -> int | None:
+        """Return the progress in percent, or None when nothing was reported."""
+        return self.progress_percent if self.progress_reported else None
 
     @property
     def progress_is_derived(self) -> bool:

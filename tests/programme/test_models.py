@@ -86,6 +86,22 @@ def test_a_project_without_activities_has_no_progress():
     assert ProjectFactory().progress_percent == 0
 
 
+def test_progress_is_reported_only_when_staff_or_an_activity_said_so():
+    project = ProjectFactory()
+    ActivityFactory(project=project, number=1, is_done=False)
+    # Nothing reported: unknown, not 0 %.
+    assert not project.progress_reported and project.reported_progress is None
+    assert not Project.objects.for_listing().get(pk=project.pk).progress_reported
+    project.progress = 0
+    assert project.progress_reported and project.reported_progress == 0
+    project.progress = None
+    ActivityFactory(project=project, number=2, is_done=True)
+    assert project.reported_progress == 50
+    assert Project.objects.for_listing().get(pk=project.pk).reported_progress == 50
+    unreported = ProjectFactory(status=Project.Status.DONE)
+    assert unreported.reported_progress == 100
+
+
 @time_machine.travel(datetime.date(2025, 1, 1))
 def test_late_is_computed_from_the_end_date_and_status():
     project = ProjectFactory(end_date=datetime.date(2024, 12, 31))

@@ -78,6 +78,25 @@ def test_home_shows_the_computed_totals(client):
     assert '<bdi dir="ltr">400\xa0000,00</bdi>\xa0DH' in html
 
 
+def test_progress_never_reported_reads_as_such_not_as_zero(client):
+    programme_build()
+    silent = Project.objects.get(slug="project-2")
+    silent.activities.update(is_done=False)
+    Project.objects.filter(pk=silent.pk).update(progress=None, status=Project.Status.PLANNED)
+    reporting = Project.objects.exclude(pk=silent.pk)
+    reporting.update(progress=40, status=Project.Status.IN_PROGRESS)
+    expected = {"ar": "نسبة التقدم: لم يُصرَّح بها بعد", "fr": "Avancement : non renseigné"}
+    for language, text in expected.items():
+        html = client.get(url("programme:project-detail", {"slug": silent.slug}, language)).content.decode()
+        assert text in html
+        assert "<progress" not in html
+    # The averages count only the projects that reported: nine at 40 %, not 36 %.
+    html = client.get(url("programme:home", {}, "fr")).content.decode()
+    assert "40\xa0%" in html and "36\xa0%" not in html
+    html = client.get(url("programme:project-list", {}, "fr")).content.decode()
+    assert "non renseigné" in html
+
+
 def test_project_page_shows_activities_sub_steps_partners_and_updates(client):
     programme_build()
     project = Project.objects.get(slug="project-1")
