@@ -257,3 +257,24 @@ def moderation_queue_data() -> dict:
         "queue_size": QUEUE_SIZE,
         "today": timezone.localdate(),
     }
+
+
+@dataclass(frozen=True)
+class RoundEvent:
+    """A round's digital consultation opening (opens) or having its last day (not opens) on day."""
+
+    round: Round
+    day: datetime.date
+    opens: bool
+
+
+def rounds_this_week(first: datetime.date, last: datetime.date) -> list[RoundEvent]:
+    """Return the rounds whose digital consultation opens or has its last day from first to last, by day; one query."""
+    rounds = Round.objects.filter(Q(opens_on__range=(first, last)) | Q(closes_on__range=(first, last))).order_by("pk")
+    events = []
+    for consultation_round in rounds:
+        if consultation_round.opens_on and first <= consultation_round.opens_on <= last:
+            events.append(RoundEvent(round=consultation_round, day=consultation_round.opens_on, opens=True))
+        if consultation_round.closes_on and first <= consultation_round.closes_on <= last:
+            events.append(RoundEvent(round=consultation_round, day=consultation_round.closes_on, opens=False))
+    return sorted(events, key=lambda event: (event.day, not event.opens, event.round.number, event.round.pk))

@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -13,7 +12,7 @@ from consultations import selectors, services
 from consultations.forms import CommentForm, ContributionForm, ModerationForm, ReplyForm
 from consultations.models import Comment, Contribution
 from moderation import services as moderation_services
-from moderation.views import item_report
+from moderation.views import item_report, moderated_message
 from openmun.antiabuse import rate_limit
 from openmun.forms import posted_ids
 from openmun.links import crumb
@@ -207,9 +206,7 @@ def moderation_queue(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request, ngettext("%(count)d item moderated.", "%(count)d items moderated.", count) % {"count": count}
-            )
+            messages.success(request, moderated_message(form.cleaned_data["decision"], count))
             return redirect("consultations:moderation-queue")
     context = {
         **selectors.moderation_queue_data(),

@@ -4,13 +4,31 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
-from django.utils.translation import get_language_bidi, ngettext
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext_lazy as _
 
 from moderation import exports, services
 from moderation.forms import HideReasonForm
 from moderation.models import Moderated
+from moderation.views import moderated_message
 from openmun import spreadsheets
+
+
+class ReportedFilter(admin.SimpleListFilter):
+    """Whether visitors reported the item since its last review (the staff dashboard links to the reported ones)."""
+
+    title = _("reports")
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("reported since the last review")), ("no", _("not reported"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(report_count__gt=0)
+        if self.value() == "no":
+            return queryset.filter(report_count=0)
+        return queryset
 
 
 class ModeratedAdmin(admin.ModelAdmin):
@@ -24,6 +42,9 @@ class ModeratedAdmin(admin.ModelAdmin):
     moderation_fields = ("status", "moderation_reason", "moderated_at", "moderated_by", "report_count")
     export_name = ""
 
+    def get_list_filter(self, request):
+        return (*super().get_list_filter(request), ReportedFilter)
+
     def has_moderate_permission(self, request) -> bool:
         opts = self.model._meta
         return request.user.has_perm(f"{opts.app_label}.moderate_{opts.model_name}")
@@ -36,11 +57,7 @@ class ModeratedAdmin(admin.ModelAdmin):
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
         else:
-            self.message_user(
-                request,
-                ngettext("%(count)d item moderated.", "%(count)d items moderated.", count) % {"count": count},
-                messages.SUCCESS,
-            )
+            self.message_user(request, moderated_message(decision, count), messages.SUCCESS)
 
     @admin.action(description=_("Publish the selected items"), permissions=["moderate"])
     def publish_selected(self, request, queryset):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from moderation import services
 from moderation.models import Moderated
@@ -25,3 +26,10 @@ def item_report(request: HttpRequest, item: Moderated, back_to: str) -> HttpResp
             raise Http404("Nothing to report.") from None
     messages.success(request, _("Thank you. A moderator will review it."))
     return redirect(back_to)
+
+
+def moderated_message(decision: str, count: int) -> str:
+    """Return what a moderation decision did, for the message staff see after it: "2 items published." """
+    if decision == Moderated.Status.HIDDEN:
+        return ngettext("%(count)d item hidden.", "%(count)d items hidden.", count) % {"count": count}
+    return ngettext("%(count)d item published.", "%(count)d items published.", count) % {"count": count}

@@ -1,7 +1,10 @@
 """The background queue in the staff area: what is waiting, running, done or failed, never whom it is for."""
 
+import datetime
+
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_tasks import TaskResultStatus
@@ -50,12 +53,27 @@ class KindFilter(admin.SimpleListFilter):
         return queryset.filter(task_path=self.value()) if self.value() else queryset
 
 
+class FinishedFilter(admin.SimpleListFilter):
+    """The jobs that finished in the last day or week: the staff dashboard links to the week's failed e-mails."""
+
+    title = _("finished at")
+    parameter_name = "days"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("in the last 24 hours")), ("7", _("in the last 7 days"))]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("1", "7"):
+            return queryset
+        return queryset.filter(finished_at__gte=timezone.now() - datetime.timedelta(days=int(self.value())))
+
+
 @admin.register(BackgroundJob)
 class BackgroundJobAdmin(admin.ModelAdmin):
     """Read-only: the worker alone changes jobs. The arguments (address, text, links) are never shown."""
 
     list_display = ("description", "kind", "status_label", "attempt", "queued", "next_run", "finished")
-    list_filter = (StatusFilter, KindFilter)
+    list_filter = (StatusFilter, KindFilter, FinishedFilter)
     fields = ("description", "kind", "status_label", "attempt", "queued", "next_run", "started", "finished")
     readonly_fields = fields
     date_hierarchy = "enqueued_at"

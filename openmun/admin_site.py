@@ -41,6 +41,7 @@ from django_otp.middleware import OTPMiddleware
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from openmun import dashboard
 from openmun.actions import audit_log
 
 Step = Literal["verify", "setup"]
@@ -194,10 +195,21 @@ class StaffAdminSite(admin.AdminSite):
 
     site_header = _("Open commune portal: staff area")
     site_title = _("Open commune portal")
-    index_title = _("What staff can edit")
+    index_title = _("What needs doing today")
 
     def has_permission(self, request: HttpRequest) -> bool:
         return super().has_permission(request) and two_factor_step(request) is None
+
+    def each_context(self, request: HttpRequest) -> dict:
+        # The staff pages outside the admin that the account may open, linked from the header of every admin page.
+        context = super().each_context(request)
+        context["staff_screens"] = dashboard.staff_screens(request.user) if self.has_permission(request) else []
+        return context
+
+    def index(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        # What needs doing today, from what the apps declare and the account may see (openmun/dashboard.py).
+        extra_context = {"dashboard": dashboard.dashboard_panels(request.user), **(extra_context or {})}
+        return super().index(request, extra_context)
 
     def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         step = two_factor_step(request)

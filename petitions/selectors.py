@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from openmun.ical import CalendarEvent
-from petitions.models import AgendaItem, CouncilSession, Petition, PetitionEvent, Support
+from petitions.models import AgendaItem, CouncilSession, Petition, PetitionEvent, Support, months_add
 from programme.models import Commune, Programme
 from programme.selectors import commune_get
 
@@ -240,3 +240,40 @@ def deadline_dashboard_data(*, today: datetime.date | None = None) -> dict:
         "today": today,
         "warning_days": settings.OPENMUN_PETITION_DEADLINE_WARNING_DAYS,
     }
+
+
+def deposit_cutoff(last_day: datetime.date) -> datetime.date:
+    """Return the latest deposit date whose limit for notifying a refusal falls on or before last_day.
+
+    The limit is three months after the deposit, on the month's last day when the day does not exist there
+    (months_add), so it never decreases as the deposit moves later: the deposits up to this date are the ones.
+    """
+    day = months_add(last_day, -3)
+    while months_add(day + datetime.timedelta(days=1), 3) <= last_day:
+        day += datetime.timedelta(days=1)
+    while months_add(day, 3) > last_day:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def deadlines_near(today: datetime.date, *, limit: int) -> tuple[list[DeadlineRow], int]:
+    """Return the petitions awaiting a decision or its notice whose limit is past or within the warning days,
+    the most urgent first (at most limit of them), and how many there are in all; one query."""
+    last_day = today + datetime.timedelta(days=settings.OPENMUN_PETITION_DEADLINE_WARNING_DAYS)
+    petitions = list(
+        Petition.objects.awaiting_notice()
+        .filter(deposited_on__lte=deposit_cutoff(last_day))
+        .only("pk", "title", "language", "state", "status", "deposited_on", "refusal_notified_on")
+        .annotate(near_count=Window(Count("pk")))
+        .order_by("deposited_on", "pk")[:limit]
+    )
+    rows = [
+        DeadlineRow(
+            petition=petition,
+            deadline=petition.notice_deadline,
+            days=petition.days_to_deadline_on(today),
+            state=petition.notice_state_on(today),
+        )
+        for petition in petitions
+    ]
+    return rows, petitions[0].near_count if petitions else 0

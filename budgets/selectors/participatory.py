@@ -200,3 +200,29 @@ def ballot_data(cycle: Cycle, voter: Voter | None) -> dict:
         "chosen_ids": chosen,
         "chosen_cost": sum((p.cost for p in proposals if p.pk in chosen), Decimal(0)),
     }
+
+
+@dataclass(frozen=True)
+class PhaseEvent:
+    """A participatory-budget phase starting (starts) or having its last day (not starts) on day."""
+
+    phase: Phase
+    day: datetime.date
+    starts: bool
+
+
+def phases_this_week(first: datetime.date, last: datetime.date) -> list[PhaseEvent]:
+    """Return the phases of every cycle, published or not, that start or have their last day from first to last,
+    by day, with their cycle; one query."""
+    phases = (
+        Phase.objects.filter(Q(starts_on__range=(first, last)) | Q(ends_on__range=(first, last)))
+        .select_related("cycle")
+        .order_by("pk")
+    )
+    events = []
+    for phase in phases:
+        if first <= phase.starts_on <= last:
+            events.append(PhaseEvent(phase=phase, day=phase.starts_on, starts=True))
+        if first <= phase.ends_on <= last:
+            events.append(PhaseEvent(phase=phase, day=phase.ends_on, starts=False))
+    return sorted(events, key=lambda event: (event.day, not event.starts, event.phase.cycle_id, event.phase.pk))

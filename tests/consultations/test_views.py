@@ -426,7 +426,7 @@ def test_the_moderation_queue_publishes_and_hides_in_bulk(client, moderator, pro
     reported.refresh_from_db()
     assert pending.status == reported.status == Moderated.Status.HIDDEN
     assert reported.moderation_reason == "Propos injurieux" and reported.report_count == 0
-    assert "2 éléments modérés." in client.get(target).content.decode()
+    assert "2 éléments masqués." in client.get(target).content.decode()
     quiet.refresh_from_db()
     assert quiet.status == Moderated.Status.PUBLISHED
 
