@@ -1,10 +1,13 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
 from consultations import exports, models, services
+from consultations.forms import reply_fields_add, reply_texts
 from moderation.admin import ModeratedAdmin
+from moderation.models import Moderated
 
 
 class MeetingInline(TranslationStackedInline):
@@ -106,6 +109,33 @@ class ContributionAdmin(ModeratedAdmin, TabbedTranslationAdmin):
         return exports.contribution_export_queryset(queryset)
 
 
+class CommentReplyAdminForm(forms.ModelForm):
+    """The official reply on a comment's admin page: a field per language, each with its language and direction.
+
+    On a citizen's comment it edits the commune's latest reply, or writes the first; on a reply, the reply itself.
+    """
+
+    class Meta:
+        model = models.Comment
+        fields = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reply = self.instance if self.instance.is_official else self.instance.replies.order_by("-pk").first()
+        reply_fields_add(self, self.reply.official_texts() if self.reply else None)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        texts = reply_texts(cleaned_data)
+        if self.reply is None and any(texts.values()) and self.instance.status == Moderated.Status.HIDDEN:
+            raise forms.ValidationError(
+                _("Only a visible citizen's comment can receive an official reply."), code="not_replyable"
+            )
+        if self.reply is not None and not any(texts.values()):
+            raise forms.ValidationError(_("Write the reply in Arabic, in French, or in both."), code="reply_required")
+        return cleaned_data
+
+
 @admin.register(models.Comment)
 class CommentAdmin(ModeratedAdmin):
     list_display = ("__str__", "project", "is_official", "status", "report_count", "created_at")
@@ -133,8 +163,41 @@ class CommentAdmin(ModeratedAdmin):
     )
 
     def has_add_permission(self, request):
-        # Citizens comment on the project pages; staff reply there, officially.
+        # Citizens comment on the project pages; staff reply on a comment's page here, or under it there.
         return False
+
+    def may_reply(self, request, obj) -> bool:
+        return obj is not None and request.user.has_perm("consultations.reply_comment")
+
+    def get_fieldsets(self, request, obj=None):
+        reply_fields = tuple(f"text_{code}" for code, _name in settings.LANGUAGES)
+        if not self.may_reply(request, obj):
+            if obj is None or not obj.is_official:
+                return self.fieldsets
+            reply_fields = tuple(f"official_text_{code}" for code, _name in settings.LANGUAGES)
+        title = _("Official reply of the commune") if obj.is_official else _("Reply on behalf of the commune")
+        return (*self.fieldsets, (title, {"fields": reply_fields}))
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*self.readonly_fields, *(f"official_text_{code}" for code, _name in settings.LANGUAGES))
+
+    def get_form(self, request, obj=None, **kwargs):
+        if self.may_reply(request, obj):
+            # Every field of the comment itself is read-only: only the reply's fields are edited.
+            kwargs.update(form=CommentReplyAdminForm, fields=())
+            return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # The comment itself is never saved here: moderation has its actions, the reply its services.
+        if not isinstance(form, CommentReplyAdminForm):
+            return
+        texts = reply_texts(form.cleaned_data)
+        if form.reply is not None:
+            if texts != form.reply.official_texts():
+                services.comment_reply_update(reply=form.reply, texts=texts, acting_user=request.user)
+        elif any(texts.values()):
+            services.comment_reply(comment=obj, texts=texts, acting_user=request.user)
 
     def export_columns(self):
         return exports.comment_columns()

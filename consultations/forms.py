@@ -1,6 +1,8 @@
 """Public forms for citizen input, and the moderators' forms; labels and limits come from the models."""
 
 from django import forms
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Comment, Contribution, Round
@@ -59,12 +61,47 @@ class CommentForm(ConsentMixin, HoneypotMixin, forms.ModelForm):
         text_direction_set(self)
 
 
+# Translators: the label of the official reply's field in this language, in the admin and on the project page.
+REPLY_LABELS = {"ar": _("Official reply in Arabic"), "fr": _("Official reply in French")}
+
+
+def reply_languages() -> list[tuple[str, str, str]]:
+    """Return each language of the official reply: its code, the label of its field and its direction."""
+    return [
+        (code, REPLY_LABELS.get(code, name), "rtl" if translation.get_language_info(code)["bidi"] else "ltr")
+        for code, name in settings.LANGUAGES
+    ]
+
+
+def reply_fields_add(form: forms.BaseForm, initial: dict[str, str] | None = None) -> None:
+    """Add a field per language for the official reply (text_ar, text_fr), each with its own language and direction."""
+    for code, label, direction in reply_languages():
+        form.fields[f"text_{code}"] = PlainTextField(
+            label=label,
+            required=False,
+            initial=(initial or {}).get(code, ""),
+            max_length=Comment._meta.get_field("text").max_length,
+            widget=forms.Textarea(attrs={"rows": 4, "lang": code, "dir": direction}),
+        )
+
+
+def reply_texts(cleaned_data: dict) -> dict[str, str]:
+    """Return the official reply's text in each language, from a form that has reply fields."""
+    return {code: cleaned_data.get(f"text_{code}") or "" for code, _name in settings.LANGUAGES}
+
+
 class ReplyForm(forms.Form):
-    text = PlainTextField(
-        label=_("Official reply"),
-        max_length=Comment._meta.get_field("text").max_length,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    """The commune's official reply to a comment, in Arabic, French or both."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        reply_fields_add(self)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not any(reply_texts(cleaned_data).values()):
+            raise forms.ValidationError(_("Write the reply in Arabic, in French, or in both."), code="reply_required")
+        return cleaned_data
 
 
 class ModerationForm(forms.Form):

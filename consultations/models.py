@@ -363,6 +363,14 @@ class Comment(ContactDetails, Moderated):
         validators=[MinLengthValidator(2), MaxLengthValidator(COMMENT_MAX_LENGTH), validate_plain_text],
     )
     is_official = models.BooleanField(_("official reply"), default=False)
+    # Translated (official_text_ar, official_text_fr): the commune answers in both languages, while a citizen's
+    # comment stays in the language it was written in (text).
+    official_text = models.TextField(
+        _("the commune's reply"),
+        blank=True,
+        validators=[MaxLengthValidator(COMMENT_MAX_LENGTH), validate_plain_text],
+        help_text=_("Give it in Arabic and in French; one language is enough, and the page then says which it is."),
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -402,3 +410,11 @@ class Comment(ContactDetails, Moderated):
             raise ValidationError(
                 {"parent": ValidationError(_("Reply to a comment of the same project."), code="parent")}
             )
+        if self.is_official and not any(self.official_texts().values()):
+            raise ValidationError(
+                ValidationError(_("Write the reply in Arabic, in French, or in both."), code="reply_required")
+            )
+
+    def official_texts(self) -> dict[str, str]:
+        """Return the official reply in each language it was given in (empty strings for the others)."""
+        return {code: getattr(self, f"official_text_{code}", "") or "" for code, _name in settings.LANGUAGES}

@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consultations.models import Comment, Contribution, Round
@@ -165,16 +166,48 @@ def round_results_data(slug: str, *, page: str | int | None = 1) -> dict:
 
 
 @dataclass(frozen=True)
+class ShownText:
+    """A text as the page shows it: in the visitor's language, or in the one it was given in, which is named."""
+
+    text: str
+    language: str = ""
+    direction: str = "auto"
+    # The visitor's language was not given: what the page says about the language the text is in.
+    language_note: str = ""
+
+
+@dataclass(frozen=True)
 class PublicComment:
     pk: int
     text: str
     display_name: str
     created_at: datetime.datetime
     replies: list[PublicComment] = field(default_factory=list)
+    # An official reply's text in each language it was given in, in the order of settings.LANGUAGES.
+    translations: tuple[tuple[str, str], ...] = ()
 
     @property
     def submitted_on(self) -> datetime.date:
         return timezone.localdate(self.created_at)
+
+    @property
+    def shown(self) -> ShownText:
+        """Return the text in the active language, else in the first language it was given in."""
+        given = [(code, text) for code, text in self.translations if text]
+        if not given:
+            return ShownText(text=self.text)
+        active = translation.get_language()
+        code, text = next(((c, t) for c, t in given if c == active), given[0])
+        notes = {
+            "ar": _("The commune gave this reply in Arabic only."),
+            "fr": _("The commune gave this reply in French only."),
+        }
+        return ShownText(
+            text=text,
+            language=code,
+            direction="rtl" if translation.get_language_info(code)["bidi"] else "ltr",
+            language_note=notes.get(code, "") if code != active else "",
+        )
 
 
 @dataclass(frozen=True)
@@ -200,14 +233,24 @@ def project_participation_data(project: Project) -> dict:
     """
     threads: dict[int, PublicComment] = {}
     replies: list[tuple[int, PublicComment]] = []
+    languages = [code for code, _name in settings.LANGUAGES]
     comments = Comment.objects.public_thread(project).values_list(
-        "pk", "parent_id", "text", "display_name", "created_at", "is_official"
+        "pk",
+        "parent_id",
+        "text",
+        "display_name",
+        "created_at",
+        "is_official",
+        *(f"official_text_{code}" for code in languages),
     )
-    for pk, parent, text, name, created, official in comments:
+    for pk, parent, text, name, created, official, *official_texts in comments:
         if parent is None:
             threads[pk] = PublicComment(pk=pk, text=text, display_name=name, created_at=created)
         elif official:
-            replies.append((parent, PublicComment(pk=pk, text=text, display_name="", created_at=created)))
+            texts = tuple(zip(languages, (value or "" for value in official_texts), strict=True))
+            replies.append(
+                (parent, PublicComment(pk=pk, text=text, display_name="", created_at=created, translations=texts))
+            )
     for parent, reply in replies:
         # A reply to a comment that is no longer published goes with it.
         if parent in threads:

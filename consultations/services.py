@@ -159,8 +159,19 @@ def comment_post(*, project: Project, text: str, display_name: str = "", email: 
     return comment
 
 
-def comment_reply(*, comment: Comment, text: str, acting_user: AbstractBaseUser) -> Comment:
-    """Publish the commune's official reply to a citizen's comment."""
+def reply_texts_set(reply: Comment, texts: dict[str, str]) -> None:
+    """Set an official reply's text in each language; text keeps the first language given, for search and logs."""
+    for code, _name in settings.LANGUAGES:
+        setattr(reply, f"official_text_{code}", normalise(texts.get(code, "")))
+    given = [value for value in reply.official_texts().values() if value]
+    if not given:
+        raise ValidationError(_("Write the reply in Arabic, in French, or in both."), code="reply_required")
+    reply.text = given[0]
+    reply.fingerprint = antiabuse.text_fingerprint(*given)
+
+
+def comment_reply(*, comment: Comment, texts: dict[str, str], acting_user: AbstractBaseUser) -> Comment:
+    """Publish the commune's official reply to a citizen's comment, in Arabic, French or both."""
     permission_require(acting_user, "consultations.reply_comment")
     if comment.parent_id or comment.status == Moderated.Status.HIDDEN:
         raise ValidationError(
@@ -170,7 +181,6 @@ def comment_reply(*, comment: Comment, text: str, acting_user: AbstractBaseUser)
     reply = Comment(
         project_id=comment.project_id,
         parent=comment,
-        text=normalise(text),
         is_official=True,
         author=acting_user,
         status=Moderated.Status.PUBLISHED,
@@ -178,9 +188,30 @@ def comment_reply(*, comment: Comment, text: str, acting_user: AbstractBaseUser)
         moderated_by=acting_user,
         created_at=now,
     )
-    reply.fingerprint = antiabuse.text_fingerprint(reply.text)
+    reply_texts_set(reply, texts)
     reply.full_clean()
     with transaction.atomic():
         reply.save()
         audit_log(acting_user, reply, _("Official reply published."))
+    return reply
+
+
+def comment_reply_update(*, reply: Comment, texts: dict[str, str], acting_user: AbstractBaseUser) -> Comment:
+    """Correct the commune's official reply or add a language to it."""
+    permission_require(acting_user, "consultations.reply_comment")
+    if not reply.is_official:
+        raise ValidationError(_("Only an official reply can be changed here."), code="not_official")
+    reply_texts_set(reply, texts)
+    reply.full_clean()
+    with transaction.atomic():
+        # Only the reply's text: a moderation decision taken meanwhile is kept.
+        reply.save(
+            update_fields=[
+                "text",
+                "fingerprint",
+                "official_text",
+                *(f"official_text_{code}" for code, _name in settings.LANGUAGES),
+            ]
+        )
+        audit_log(acting_user, reply, _("Official reply changed."))
     return reply

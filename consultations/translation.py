@@ -17,3 +17,9 @@ class MeetingTranslationOptions(TranslationOptions):
 class ContributionTranslationOptions(TranslationOptions):
     # Only the commune's answer: what citizens write stays in the language they wrote it in.
     fields = ("answer",)
+
+
+@register(models.Comment)
+class CommentTranslationOptions(TranslationOptions):
+    # Only the commune's official reply: a citizen's comment stays in the language it was written in.
+    fields = ("official_text",)

@@ -9,7 +9,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from consultations import selectors, services
-from consultations.forms import CommentForm, ContributionForm, ModerationForm, ReplyForm
+from consultations.forms import CommentForm, ContributionForm, ModerationForm, ReplyForm, reply_languages, reply_texts
 from consultations.models import Comment, Contribution
 from moderation import services as moderation_services
 from moderation.views import item_report, moderated_message
@@ -137,7 +137,11 @@ def comment_create(request, slug: str):
 
 def project_section_context(project) -> dict:
     """Return what the project page's participation section shows: comments, shaping contributions, a form."""
-    return {**selectors.project_participation_data(project), "comment_form": CommentForm()}
+    return {
+        **selectors.project_participation_data(project),
+        "comment_form": CommentForm(),
+        "reply_languages": reply_languages(),
+    }
 
 
 @require_POST
@@ -167,7 +171,7 @@ def comment_reply(request, pk: int):
     form = ReplyForm(request.POST, prefix=f"reply-{pk}")
     if form.is_valid():
         try:
-            services.comment_reply(comment=comment, text=form.cleaned_data["text"], acting_user=request.user)
+            services.comment_reply(comment=comment, texts=reply_texts(form.cleaned_data), acting_user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

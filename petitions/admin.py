@@ -146,6 +146,7 @@ class PetitionAdmin(ModeratedAdmin, TabbedTranslationAdmin):
     list_display = (
         "title",
         "kind",
+        "channel",
         "state",
         "status",
         "support_count",
@@ -153,14 +154,29 @@ class PetitionAdmin(ModeratedAdmin, TabbedTranslationAdmin):
         "notice_deadline_display",
         "created_at",
     )
-    list_filter = ("state", "status", "kind", "domain")
+    list_filter = ("state", "status", "kind", "channel", "domain")
     search_fields = ("title", "agent_name", "association_name", "receipt_number")
     date_hierarchy = "created_at"
     list_select_related = ("session",)
     change_form_template = "admin/petitions/petition/change_form.html"
     change_list_template = "admin/petitions/petition/change_list.html"
     fieldsets = (
-        (None, {"fields": ("kind", "title", "request", "reasons", "domain", "language", "created_at")}),
+        (
+            None,
+            {
+                "fields": (
+                    "kind",
+                    "title",
+                    "request",
+                    "reasons",
+                    "domain",
+                    "language",
+                    "channel",
+                    "recorded_by",
+                    "created_at",
+                )
+            },
+        ),
         (
             _("Agent or association"),
             {
@@ -213,9 +229,33 @@ class PetitionAdmin(ModeratedAdmin, TabbedTranslationAdmin):
         names = [name for fieldset in self.fieldsets for name in fieldset[1]["fields"]]
         return [name for name in names if name not in editable and name not in self.editable_fields]
 
-    def has_add_permission(self, request):
-        # Petitions are submitted on the public form and pre-checked here.
-        return False
+    def add_view(self, request, form_url="", extra_context=None):
+        """Type in a petition filed on paper, through the same checks and service as the public form."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = step_forms.PaperPetitionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                petition = services.petition_record_paper(
+                    acting_user=request.user, site_url=site_url(request), **form.service_kwargs()
+                )
+            except ValidationError as error:
+                errors_attach(form, error)
+            else:
+                self.message_user(
+                    request,
+                    _("The petition filed on paper is recorded. Pre-check it with the steps on its page."),
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:petitions_petition_change", args=[petition.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Enter a petition filed on paper"),
+            "opts": self.model._meta,
+            "form": form,
+            "changelist_url": reverse("admin:petitions_petition_changelist"),
+        }
+        return TemplateResponse(request, "admin/petitions/petition/paper_form.html", context)
 
     def has_delete_permission(self, request, obj=None):
         # Deleting a petition deletes its timeline and every online support with it; the procedure withdraws

@@ -23,8 +23,8 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class PetitionForm(ConsentMixin, HoneypotMixin, forms.ModelForm):
-    """Submit a petition for pre-check; what the portal can check of its eligibility is checked here."""
+class PetitionFieldsForm(forms.ModelForm):
+    """A petition and its declarations; what the portal can check of its eligibility is checked here."""
 
     # The parts of the form that apply depend on the kind of petition: no "required" attribute in the HTML.
     use_required_attribute = False
@@ -124,6 +124,39 @@ class PetitionForm(ConsentMixin, HoneypotMixin, forms.ModelForm):
         elif self.cleaned_data.get("kind") == Petition.Kind.ASSOCIATION:
             self.cleaned_data["agent_name"] = ""
         super()._post_clean()
+
+
+class PetitionForm(ConsentMixin, HoneypotMixin, PetitionFieldsForm):
+    """Submit a petition online for pre-check."""
+
+
+class PaperPetitionForm(PetitionFieldsForm):
+    """Staff type in a petition filed on paper: the same fields and declarations, the language it is written in.
+
+    The declarations are ticked only when the paper petition makes them; a paper filing may give no e-mail address.
+    """
+
+    class Meta(PetitionFieldsForm.Meta):
+        fields = [*PetitionFieldsForm.Meta.fields, "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact_email"].required = False
+        self.fields["language"].choices = settings.LANGUAGES
+        # Typed in from paper, in either language, in an admin of the other direction.
+        for name in (
+            "title",
+            "request",
+            "reasons",
+            "agent_name",
+            "association_name",
+            "association_seat",
+            "association_representative",
+        ):
+            self.fields[name].widget.attrs["dir"] = "auto"
+
+    def service_kwargs(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
 class SupportForm(HoneypotMixin, forms.ModelForm):

@@ -105,7 +105,16 @@ def comment_post(user):
 
 def comment_reply(user):
     item = comment()
-    return lambda: consultation_services.comment_reply(comment=item, text="في الربيع المقبل.", acting_user=user)
+    return lambda: consultation_services.comment_reply(
+        comment=item, texts={"ar": "في الربيع المقبل."}, acting_user=user
+    )
+
+
+def comment_reply_update(user):
+    reply = consultation_services.comment_reply(comment=comment(), texts={"ar": "في الربيع المقبل."}, acting_user=user)
+    return lambda: consultation_services.comment_reply_update(
+        reply=reply, texts={"ar": "في الربيع المقبل.", "fr": "Au printemps prochain."}, acting_user=user
+    )
 
 
 def council_sessions_generate(user):
@@ -124,6 +133,29 @@ def petition_submit(user):
         agent_name="فاطمة الزهراء",
         language="ar",
     )
+
+
+PAPER_PETITION = {
+    "kind": Petition.Kind.CITIZENS,
+    "title": "تهيئة حديقة حي النصر",
+    "request": "نطلب من المجلس إدراج نقطة تتعلق بتهيئة حديقة حي النصر.",
+    "reasons": "لا توجد مساحة خضراء في الحي ويحتاجها الأطفال.",
+    "domain": Petition.Domain.GREEN_SPACES,
+    "contact_email": "",
+    "agent_name": "محمد أمين",
+    "language": "ar",
+}
+
+
+def petition_record_paper(user):
+    CommuneFactory(population=192676)
+    return lambda: petitions.services.petition_record_paper(acting_user=user, **PAPER_PETITION)
+
+
+def petition_file(user):
+    CommuneFactory(population=192676)
+    petition = petitions.services.submission.petition_prepare(**PAPER_PETITION)
+    return lambda: petitions.services.submission.petition_file(petition, acting_user=None)
 
 
 def petition_publish(user):
@@ -293,8 +325,11 @@ WRITES = {
     "consultations.services.contribution_answer": contribution_answer,
     "consultations.services.comment_post": comment_post,
     "consultations.services.comment_reply": comment_reply,
+    "consultations.services.comment_reply_update": comment_reply_update,
     "petitions.services.council_sessions_generate": council_sessions_generate,
     "petitions.services.petition_submit": petition_submit,
+    "petitions.services.petition_record_paper": petition_record_paper,
+    "petitions.services.submission.petition_file": petition_file,
     "petitions.services.petition_publish": petition_publish,
     "petitions.services.petition_not_admit": petition_not_admit,
     "petitions.services.petition_deposit": petition_deposit,
@@ -332,6 +367,8 @@ READ_ONLY = {
     "moderation.services.duplicate_refuse",
     "moderation.services.contact_details_models",
     "petitions.services.allowed_next_states",
+    "consultations.services.reply_texts_set",
+    "petitions.services.submission.petition_prepare",
     "petitions.services.steps.transition_check",
     "petitions.services.steps.petition_locked",
     "petitions.services.steps.date_check",

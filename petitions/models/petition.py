@@ -59,6 +59,11 @@ class PetitionKind(models.TextChoices):
     ASSOCIATION = "association", _("association's petition")
 
 
+class PetitionChannel(models.TextChoices):
+    ONLINE = "online", _("online, on this portal")
+    PAPER = "paper", _("on paper, at the commune")
+
+
 class PetitionState(models.TextChoices):
     SUBMITTED = "submitted", _("submitted for pre-check")
     NOT_ADMITTED = "not_admitted", _("not admitted at pre-check")
@@ -92,6 +97,7 @@ class Petition(Moderated):
     # Module-level so that Meta's constraints can name their values too.
     Kind = PetitionKind
     State = PetitionState
+    Channel = PetitionChannel
 
     class Domain(models.TextChoices):
         # The commune's own competences (Organic Law 113-14, articles 83 and following).
@@ -149,6 +155,18 @@ class Petition(Moderated):
     )
     association_representative = models.CharField(
         _("legal representative"), max_length=150, blank=True, validators=[validate_plain_text]
+    )
+    channel = models.CharField(
+        _("how it was submitted"), max_length=20, choices=Channel.choices, default=Channel.ONLINE
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+        help_text=_("The staff member who typed in a petition filed on paper."),
     )
     # Private: never rendered on a public page.
     contact_email = models.EmailField(
@@ -213,6 +231,11 @@ class Petition(Moderated):
         ]
         constraints = [
             *Moderated.Meta.constraints,
+            # Staff type in only what was filed on paper; online filings are the citizens' own.
+            models.CheckConstraint(
+                condition=Q(channel=PetitionChannel.PAPER) | Q(recorded_by__isnull=True),
+                name="petition_only_paper_is_recorded_by_staff",
+            ),
             models.CheckConstraint(
                 condition=Q(kind=PetitionKind.ASSOCIATION) | (~Q(agent_name="") & Q(signature_threshold__isnull=False)),
                 name="petition_citizens_have_agent_and_threshold",

@@ -25,6 +25,7 @@ from petitions.services.steps import (
 from petitions.services.submission import (
     petition_not_admit,
     petition_publish,
+    petition_record_paper,
     petition_submit,
 )
 from petitions.services.support import (
@@ -48,6 +49,7 @@ __all__ = [
     "petition_deposit",
     "petition_not_admit",
     "petition_publish",
+    "petition_record_paper",
     "petition_refusal_notify",
     "petition_refuse",
     "petition_review_start",

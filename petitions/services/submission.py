@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from moderation.models import Moderated
 from moderation.services import item_moderate
 from openmun import antiabuse
-from openmun.actions import permission_require
+from openmun.actions import audit_log, permission_require
 from openmun.mail import mail_after_commit
 from openmun.text import normalise
 from petitions.models import Petition
@@ -22,7 +22,7 @@ from petitions.selectors import signature_threshold_get
 from petitions.services.steps import Action, State, event_add, petition_locked, transition_check
 
 
-def petition_submit(
+def petition_prepare(
     *,
     kind: str,
     title: str,
@@ -37,10 +37,8 @@ def petition_submit(
     association_seat: str = "",
     association_representative: str = "",
     language: str | None = None,
-    site_url: str = "",
 ) -> Petition:
-    """Record a petition submitted online; it stays private until staff have pre-checked it."""
-    today = timezone.localdate()
+    """Return a new petition, not saved, with its threshold, checked against the rules of the law."""
     petition = Petition(
         kind=kind,
         title=normalise(title, multiline=False),
@@ -63,6 +61,11 @@ def petition_submit(
         petition.association_representative = normalise(association_representative, multiline=False)
     petition.fingerprint = antiabuse.text_fingerprint(petition.title, petition.request)
     petition.full_clean()
+    return petition
+
+
+def petition_file(petition: Petition, *, acting_user: AbstractBaseUser | None, site_url: str = "") -> Petition:
+    """Save a prepared petition once, record its submission on its timeline and acknowledge it by e-mail."""
     with transaction.atomic():
         # The database remembers every petition; the cache claim closes the race between two identical posts.
         if Petition.objects.filter(fingerprint=petition.fingerprint).exists() or not antiabuse.submission_claim(
@@ -73,17 +76,43 @@ def petition_submit(
                 code="duplicate",
             )
         petition.save()
-        event_add(petition, Action.SUBMITTED, today, acting_user=None)
+        event_add(petition, Action.SUBMITTED, timezone.localdate(), acting_user=acting_user)
         if petition.contact_email:
-            body = render_to_string(
-                "petitions/email/petition_submitted.txt", {"petition": petition, "site_url": site_url}
-            )
+            with translation.override(petition.language):
+                body = render_to_string(
+                    "petitions/email/petition_submitted.txt", {"petition": petition, "site_url": site_url}
+                )
+                subject = _("Your petition has been received")
             mail_after_commit(
-                subject=_("Your petition has been received"),
+                subject=subject,
                 body=body,
                 to=petition.contact_email,
                 what=f"the acknowledgement of petition {petition.pk}",
             )
+    return petition
+
+
+def petition_submit(*, site_url: str = "", **fields) -> Petition:
+    """Record a petition submitted online; it stays private until staff have pre-checked it.
+
+    Takes the keyword arguments of petition_prepare.
+    """
+    return petition_file(petition_prepare(**fields), acting_user=None, site_url=site_url)
+
+
+def petition_record_paper(*, acting_user: AbstractBaseUser, site_url: str = "", **fields) -> Petition:
+    """Record a petition filed on paper at the commune; it is checked and pre-checked like one submitted online.
+
+    Takes the keyword arguments of petition_prepare.
+    """
+    permission_require(acting_user, "petitions.add_petition")
+    petition = petition_prepare(**fields)
+    petition.channel = Petition.Channel.PAPER
+    petition.recorded_by = acting_user
+    petition.full_clean()
+    with transaction.atomic():
+        petition_file(petition, acting_user=acting_user, site_url=site_url)
+        audit_log(acting_user, petition, _("Recorded a petition filed on paper."))
     return petition
 
 

@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -7,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from consultations import services
 from consultations.models import Comment, Contribution
 from moderation.models import Moderated
 from tests.consultations.factories import CommentFactory, ContributionFactory
@@ -160,3 +162,68 @@ def test_exports_need_the_view_permission(client, clerk, consultation_round):
     client.force_login(clerk)
     contribution = ContributionFactory(round=consultation_round)
     assert action(client, "export_csv", [contribution]).status_code == 403
+
+
+def reply_change_data(ar: str = "", fr: str = "") -> dict:
+    return {"text_ar": ar, "text_fr": fr}
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_staff_reply_in_both_languages_in_the_comment_s_admin(staff, programme, moderator, language):
+    comment = CommentFactory(project=programme.projects.first())
+    with translation.override(language):
+        change = reverse("admin:consultations_comment_change", args=[comment.pk])
+    html = staff.get(change).content.decode()
+    # Each language's field is written in its own language and direction, whatever the admin's.
+    assert re.search(r'<textarea name="text_ar"[^>]* lang="ar" dir="rtl"', html)
+    assert re.search(r'<textarea name="text_fr"[^>]* lang="fr" dir="ltr"', html)
+    assert {"ar": "الرد الرسمي بالعربية", "fr": "Réponse officielle en français"}[language] in html
+    response = staff.post(change, reply_change_data(ar="يبدأ الغرس في الخريف."))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    reply = Comment.objects.get(parent=comment)
+    assert (reply.is_official, reply.author, reply.status) == (True, moderator, Moderated.Status.PUBLISHED)
+    # The same form then shows the reply, and adding French changes it rather than adding another.
+    assert "يبدأ الغرس في الخريف." in staff.get(change).content.decode()
+    staff.post(change, reply_change_data(ar="يبدأ الغرس في الخريف.", fr="Les plantations commencent en automne."))
+    reply = Comment.objects.get(parent=comment)
+    assert reply.official_texts() == {"ar": "يبدأ الغرس في الخريف.", "fr": "Les plantations commencent en automne."}
+    # The comment itself is untouched.
+    assert Comment.objects.get(pk=comment.pk).text == comment.text
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_an_official_reply_is_corrected_on_its_own_admin_page(staff, programme, moderator, language):
+    comment = CommentFactory(project=programme.projects.first())
+    reply = services.comment_reply(comment=comment, texts={"fr": "En automne."}, acting_user=moderator)
+    with translation.override(language):
+        change = reverse("admin:consultations_comment_change", args=[reply.pk])
+    response = staff.post(change, reply_change_data(ar="في الخريف.", fr="En automne."))
+    assert response.status_code == 302
+    reply.refresh_from_db()
+    assert reply.official_texts() == {"ar": "في الخريف.", "fr": "En automne."}
+    # Emptying both languages would leave an empty reply: refused, with the reason in the admin's language.
+    response = staff.post(change, reply_change_data())
+    assert response.status_code == 200
+    assert {"ar": "يرجى كتابة الرد", "fr": "Écrivez la réponse"}[language] in response.content.decode()
+
+
+def test_no_reply_to_a_hidden_comment_in_the_admin(staff, programme):
+    comment = CommentFactory(project=programme.projects.first(), status=Moderated.Status.HIDDEN)
+    change = reverse("admin:consultations_comment_change", args=[comment.pk])
+    assert staff.post(change, reply_change_data(ar="رد")).status_code == 200
+    assert not Comment.objects.filter(parent=comment).exists()
+
+
+def test_staff_without_the_reply_permission_see_no_reply_field(client, programme, moderator):
+    from django.contrib.auth.models import Permission
+
+    comment = CommentFactory(project=programme.projects.first())
+    services.comment_reply(comment=comment, texts={"ar": "في الخريف."}, acting_user=moderator)
+    for group in moderator.groups.all():
+        group.permissions.remove(Permission.objects.get(codename="reply_comment"))
+    client.force_login(moderator)
+    html = client.get(reverse("admin:consultations_comment_change", args=[comment.pk])).content.decode()
+    assert 'name="text_ar"' not in html
+    reply = Comment.objects.get(parent=comment)
+    html = client.get(reverse("admin:consultations_comment_change", args=[reply.pk])).content.decode()
+    assert 'name="text_ar"' not in html and "في الخريف." in html

@@ -196,18 +196,18 @@ def test_reports_bring_an_item_back_for_review(programme):
 
 def test_official_replies_are_published_at_once_and_cannot_be_reported(moderator, programme):
     comment = CommentFactory(project=programme.projects.first())
-    reply = services.comment_reply(comment=comment, text="يبدأ الغرس في الخريف.", acting_user=moderator)
+    reply = services.comment_reply(comment=comment, texts={"ar": "يبدأ الغرس في الخريف."}, acting_user=moderator)
     assert reply.is_official and reply.status == Moderated.Status.PUBLISHED and reply.author == moderator
     with pytest.raises(ValidationError):
         moderation_services.item_report(item=reply)
     with pytest.raises(ValidationError):
-        services.comment_reply(comment=reply, text="رد على رد", acting_user=moderator)
+        services.comment_reply(comment=reply, texts={"ar": "رد على رد"}, acting_user=moderator)
 
 
 def test_replying_needs_the_permission(clerk, programme):
     comment = CommentFactory(project=programme.projects.first())
     with pytest.raises(PermissionDenied):
-        services.comment_reply(comment=comment, text="رد", acting_user=clerk)
+        services.comment_reply(comment=comment, texts={"ar": "رد"}, acting_user=clerk)
 
 
 def test_comments_are_checked_like_contributions(programme):
@@ -241,3 +241,51 @@ def test_purge_erases_contact_details_after_the_retention_and_keeps_the_text(pro
         "comment": 0,
         "proposal": 0,
     }
+
+
+def test_an_official_reply_in_both_languages(moderator, programme):
+    comment = CommentFactory(project=programme.projects.first())
+    reply = services.comment_reply(
+        comment=comment,
+        texts={"ar": " يبدأ الغرس في الخريف. ", "fr": "Les plantations commencent en automne."},
+        acting_user=moderator,
+    )
+    reply.refresh_from_db()
+    assert reply.official_texts() == {"ar": "يبدأ الغرس في الخريف.", "fr": "Les plantations commencent en automne."}
+    # The text as first written, for the admin's lists, the exports and the logs.
+    assert reply.text == "يبدأ الغرس في الخريف."
+
+
+def test_an_official_reply_needs_one_language(moderator, programme):
+    comment = CommentFactory(project=programme.projects.first())
+    with pytest.raises(ValidationError) as error:
+        services.comment_reply(comment=comment, texts={"ar": " ", "fr": ""}, acting_user=moderator)
+    assert error.value.code == "reply_required"
+    assert not Comment.objects.filter(parent=comment).exists()
+
+
+def test_a_reply_in_french_only_is_kept_in_french(moderator, programme):
+    comment = CommentFactory(project=programme.projects.first())
+    reply = services.comment_reply(comment=comment, texts={"fr": "Au printemps."}, acting_user=moderator)
+    reply.refresh_from_db()
+    assert (reply.official_text_ar or "", reply.official_text_fr, reply.text) == ("", "Au printemps.", "Au printemps.")
+
+
+def test_staff_add_a_language_to_a_reply(moderator, programme):
+    comment = CommentFactory(project=programme.projects.first())
+    reply = services.comment_reply(comment=comment, texts={"ar": "في الربيع."}, acting_user=moderator)
+    services.comment_reply_update(reply=reply, texts={"ar": "في الربيع.", "fr": "Au printemps."}, acting_user=moderator)
+    reply.refresh_from_db()
+    assert reply.official_texts() == {"ar": "في الربيع.", "fr": "Au printemps."}
+    assert Comment.objects.filter(parent=comment).count() == 1
+    with pytest.raises(ValidationError):
+        services.comment_reply_update(reply=reply, texts={"ar": "", "fr": ""}, acting_user=moderator)
+    with pytest.raises(ValidationError):
+        services.comment_reply_update(reply=comment, texts={"ar": "رد"}, acting_user=moderator)
+
+
+def test_changing_a_reply_needs_the_permission(moderator, clerk, programme):
+    comment = CommentFactory(project=programme.projects.first())
+    reply = services.comment_reply(comment=comment, texts={"ar": "في الربيع."}, acting_user=moderator)
+    with pytest.raises(PermissionDenied):
+        services.comment_reply_update(reply=reply, texts={"ar": "رد آخر"}, acting_user=clerk)

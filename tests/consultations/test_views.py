@@ -351,7 +351,7 @@ def test_staff_reply_from_the_project_page(client, programme, moderator):
     assert "Répondre au nom de la commune" in html
     response = client.post(
         url("consultations:comment-reply", {"pk": comment.pk}, "fr"),
-        {f"reply-{comment.pk}-text": "Les plantations commencent en automne."},
+        {f"reply-{comment.pk}-text_fr": "Les plantations commencent en automne."},
     )
     assert response.status_code == 302
     reply = Comment.objects.get(parent=comment)
@@ -362,9 +362,9 @@ def test_staff_reply_from_the_project_page(client, programme, moderator):
 def test_replying_is_for_staff_with_the_permission(client, programme, clerk):
     comment = CommentFactory(project=programme.projects.get(number=1))
     target = url("consultations:comment-reply", {"pk": comment.pk})
-    assert client.post(target, {f"reply-{comment.pk}-text": "رد"}).status_code == 302  # to the login page
+    assert client.post(target, {f"reply-{comment.pk}-text_ar": "رد"}).status_code == 302  # to the login page
     client.force_login(clerk)
-    assert client.post(target, {f"reply-{comment.pk}-text": "رد"}).status_code == 403
+    assert client.post(target, {f"reply-{comment.pk}-text_ar": "رد"}).status_code == 403
     assert not Comment.objects.filter(parent=comment).exists()
 
 
@@ -609,3 +609,85 @@ def test_the_round_and_the_thanks_page_can_be_shared(client, consultation_round)
         assert "Partager sur WhatsApp" in html
     html = client.get(url("consultations:contribution-thanks", {"slug": "ideas"}, "ar")).content.decode()
     assert "ادعوا غيركم إلى المشاركة" in html and "المشاركة عبر واتساب" in html
+
+
+def reply_block(html: str, reply_pk: int) -> str:
+    start = html.index(f'id="comment-{reply_pk}"')
+    return html[start : html.index("</div>", html.index('class="citizen-text"', start)) + len("</div>")]
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "direction"),
+    [("ar", "يبدأ الغرس في الخريف.", "rtl"), ("fr", "Les plantations commencent en automne.", "ltr")],
+)
+def test_an_official_reply_shows_in_the_visitor_s_language(client, programme, language, shown, direction):
+    comment = CommentFactory(project=programme.projects.get(number=1))
+    reply = CommentFactory(
+        project=comment.project,
+        parent=comment,
+        is_official=True,
+        display_name="",
+        text="يبدأ الغرس في الخريف.",
+        official_text_ar="يبدأ الغرس في الخريف.",
+        official_text_fr="Les plantations commencent en automne.",
+    )
+    block = reply_block(client.get(project_url(language)).content.decode(), reply.pk)
+    assert f'lang="{language}" dir="{direction}">' in block
+    assert shown in block
+    other = "Les plantations" if language == "ar" else "يبدأ الغرس"
+    assert other not in block
+    assert 'class="comment__language"' not in block
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [("ar", None), ("fr", "La commune a donné cette réponse en arabe uniquement.")],
+)
+def test_a_reply_in_one_language_says_which(client, programme, language, note):
+    comment = CommentFactory(project=programme.projects.get(number=1))
+    reply = CommentFactory(
+        project=comment.project,
+        parent=comment,
+        is_official=True,
+        display_name="",
+        text="في الربيع المقبل.",
+        official_text_ar="في الربيع المقبل.",
+    )
+    block = reply_block(client.get(project_url(language)).content.decode(), reply.pk)
+    assert 'lang="ar" dir="rtl"><p>في الربيع المقبل.</p>' in block
+    if note:
+        assert note in block
+    else:
+        assert 'class="comment__language"' not in block
+
+
+def test_a_reply_in_french_only_on_the_arabic_page(client, programme):
+    comment = CommentFactory(project=programme.projects.get(number=1))
+    reply = CommentFactory(
+        project=comment.project,
+        parent=comment,
+        is_official=True,
+        display_name="",
+        text="Au printemps prochain.",
+        official_text_fr="Au printemps prochain.",
+    )
+    block = reply_block(client.get(project_url("ar")).content.decode(), reply.pk)
+    assert 'lang="fr" dir="ltr"><p>Au printemps prochain.</p>' in block
+    assert "قدمت الجماعة هذا الرد باللغة الفرنسية فقط." in block
+
+
+def test_staff_reply_in_both_languages_from_the_project_page(client, programme, moderator):
+    comment = CommentFactory(project=programme.projects.get(number=1))
+    client.force_login(moderator)
+    html = client.get(project_url("ar")).content.decode()
+    assert f'name="reply-{comment.pk}-text_ar" rows="4" maxlength="1000" lang="ar" dir="rtl"' in html
+    assert f'name="reply-{comment.pk}-text_fr" rows="4" maxlength="1000" lang="fr" dir="ltr"' in html
+    target = url("consultations:comment-reply", {"pk": comment.pk})
+    client.post(target, {f"reply-{comment.pk}-text_ar": "", f"reply-{comment.pk}-text_fr": ""})
+    assert not Comment.objects.filter(parent=comment).exists()
+    client.post(target, {f"reply-{comment.pk}-text_ar": "في الخريف.", f"reply-{comment.pk}-text_fr": "En automne."})
+    reply = Comment.objects.get(parent=comment)
+    assert reply.official_texts() == {"ar": "في الخريف.", "fr": "En automne."}
+    client.logout()
+    assert "En automne." in client.get(project_url("fr")).content.decode()
+    assert "في الخريف." in client.get(project_url("ar")).content.decode()

@@ -186,3 +186,57 @@ def test_a_superuser_may_delete_a_petition(admin_client):
     petition = PetitionFactory()
     response = admin_client.post(admin_url("petitions_petition_delete", petition.pk), {"post": "yes"})
     assert response.status_code == 302 and not Petition.objects.filter(pk=petition.pk).exists()
+
+
+PAPER_FORM = {
+    "kind": "citizens",
+    "title": "تهيئة حديقة حي النصر",
+    "request": "نطلب من المجلس إدراج نقطة تتعلق بتهيئة حديقة حي النصر.",
+    "reasons": "لا توجد مساحة خضراء في الحي ويحتاجها الأطفال والمسنون.",
+    "domain": "green_spaces",
+    "language": "ar",
+    "agent_name": "محمد أمين",
+    "citizens_eligible": "on",
+    "within_limits": "on",
+    "contact_email": "",
+    "contact_phone": "",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "error"),
+    [
+        ("ar", "إدخال عريضة قدمت على الورق", "لا يمكن قبول عريضة تمس بهذه الثوابت."),
+        ("fr", "Saisir une pétition présentée sur papier", "Une pétition qui touche à ces constantes"),
+    ],
+)
+def test_petition_officers_enter_a_petition_filed_on_paper(client, commune, officer, language, title, error):
+    client.force_login(officer)
+    changelist = client.get(admin_url("petitions_petition_changelist", language=language)).content.decode()
+    add = admin_url("petitions_petition_add", language=language)
+    assert f'href="{add}"' in changelist
+    response = client.get(add)
+    assert response.status_code == 200
+    assert title in response.content.decode()
+    # The statutory declarations are checked as on the public form.
+    response = client.post(add, {**PAPER_FORM, "within_limits": ""})
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert not Petition.objects.exists()
+    response = client.post(add, PAPER_FORM)
+    petition = Petition.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == admin_url("petitions_petition_change", petition.pk, language=language)
+    assert (petition.channel, petition.recorded_by, petition.state) == ("paper", officer, State.SUBMITTED)
+    # Its page offers the pre-check's steps, as for a petition submitted online.
+    html = client.get(response["Location"]).content.decode()
+    assert admin_url("petitions_petition_step", petition.pk, "publish", language=language) in html
+
+
+def test_only_petition_officers_enter_paper_petitions(client, commune):
+    from django.contrib.auth.models import User
+
+    clerk = User.objects.create_user("clerk", password="x-Strong-pass-1", is_staff=True)
+    client.force_login(clerk)
+    assert client.post(admin_url("petitions_petition_add"), PAPER_FORM).status_code == 403
+    assert not Petition.objects.exists()

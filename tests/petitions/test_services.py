@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from petitions import services
 from petitions.models import CouncilSession, Petition, PetitionEvent, Support
@@ -605,3 +606,70 @@ def test_session_titles_are_in_both_languages(db):
     october = CouncilSession.objects.get(slug="2027-10-ordinary")
     assert october.title_ar == "الدورة العادية لشهر أكتوبر 2027"
     assert october.title_fr == "Session ordinaire d'octobre 2027"
+
+
+PAPER = {
+    "kind": Petition.Kind.CITIZENS,
+    "title": "تهيئة حديقة حي النصر",
+    "request": "نطلب من المجلس إدراج نقطة تتعلق بتهيئة حديقة حي النصر.",
+    "reasons": "لا توجد مساحة خضراء في الحي ويحتاجها الأطفال والمسنون.",
+    "domain": Petition.Domain.GREEN_SPACES,
+    "contact_email": "",
+    "agent_name": "محمد أمين",
+    "language": "ar",
+}
+
+
+def test_staff_record_a_petition_filed_on_paper(commune, officer, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        petition = services.petition_record_paper(acting_user=officer, **PAPER)
+    petition.refresh_from_db()
+    assert (petition.channel, petition.recorded_by) == (Petition.Channel.PAPER, officer)
+    # The same start as online: private until the pre-check, with the commune's threshold.
+    assert (petition.state, petition.status, petition.is_public) == (State.SUBMITTED, Petition.Status.PENDING, False)
+    assert petition.signature_threshold == 200
+    event = petition.events.get()
+    assert (event.action, event.acting_user) == (Action.SUBMITTED, officer)
+    # No address given on paper: nobody to acknowledge by e-mail.
+    assert mailoutbox == []
+    # Then the normal states.
+    services.petition_publish(petition=petition, acting_user=officer)
+    services.petition_deposit(
+        petition=petition,
+        receipt_number="BM-2026-7",
+        deposited_on=timezone.localdate(),
+        paper_signature_count=230,
+        acting_user=officer,
+    )
+    petition.refresh_from_db()
+    assert (petition.state, petition.paper_signature_count) == (State.DEPOSITED, 230)
+
+
+def test_a_paper_petition_is_checked_like_an_online_one(commune, officer):
+    with pytest.raises(ValidationError) as error:
+        services.petition_record_paper(acting_user=officer, **{**PAPER, "agent_name": ""})
+    assert "agent_name" in error.value.error_dict
+    too_recent = {
+        **PAPER,
+        "kind": Petition.Kind.ASSOCIATION,
+        "agent_name": "",
+        "association_name": "جمعية الأمل",
+        "association_founded_on": timezone.localdate() - datetime.timedelta(days=365),
+        "association_seat": "حي النصر، بني ملال",
+        "association_representative": "سعاد العلوي",
+    }
+    with pytest.raises(ValidationError) as error:
+        services.petition_record_paper(acting_user=officer, **too_recent)
+    assert error.value.error_dict["association_founded_on"][0].code == "association_too_recent"
+    submit(title=PAPER["title"], request=PAPER["request"])
+    with pytest.raises(ValidationError) as error:
+        services.petition_record_paper(acting_user=officer, **PAPER)
+    assert error.value.code == "duplicate"
+    assert not Petition.objects.filter(channel=Petition.Channel.PAPER).exists()
+
+
+def test_recording_a_paper_petition_needs_the_permission(commune):
+    clerk = User.objects.create_user("clerk", password="x-Strong-pass-1", is_staff=True)
+    with pytest.raises(PermissionDenied):
+        services.petition_record_paper(acting_user=clerk, **PAPER)
+    assert not Petition.objects.exists()
