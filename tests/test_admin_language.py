@@ -12,25 +12,12 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from budgets.models import Phase
+from tests.months import MOROCCAN_MONTHS
 
 pytestmark = pytest.mark.django_db
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 ADMIN_JS_MSGIDS = Path(admin.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "djangojs.po"
-MOROCCAN_MONTHS = [
-    "يناير",
-    "فبراير",
-    "مارس",
-    "أبريل",
-    "ماي",
-    "يونيو",
-    "يوليوز",
-    "غشت",
-    "شتنبر",
-    "أكتوبر",
-    "نونبر",
-    "دجنبر",
-]
 MASHRIQ_MONTHS = ["مايو", "يوليو", "أغسطس", "سبتمبر", "نوفمبر", "ديسمبر"]
 
 

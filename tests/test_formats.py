@@ -8,20 +8,8 @@ from django.template import Context, Template
 from django.utils import translation
 from django.utils.formats import date_format
 
-MOROCCAN_MONTHS = [
-    "يناير",
-    "فبراير",
-    "مارس",
-    "أبريل",
-    "ماي",
-    "يونيو",
-    "يوليوز",
-    "غشت",
-    "شتنبر",
-    "أكتوبر",
-    "نونبر",
-    "دجنبر",
-]
+from tests.months import MOROCCAN_MONTHS
+
 FRENCH_MONTHS = [
     "janvier",
     "février",

@@ -32,6 +32,7 @@ from programme import pdf
 from programme.models import Activity, Commune, PrintSettings, Programme, Project, ProjectUpdate
 from programme.selectors import totals_compute
 from tests.factories import programme_build
+from tests.months import MOROCCAN_MONTHS
 
 pytestmark = pytest.mark.django_db
 
@@ -39,20 +40,6 @@ FIXTURE = settings.BASE_DIR / "fixtures" / "programme.json"
 ARTIFACTS = settings.BASE_DIR / "artifacts" / "pdf"
 # pdftotext marks runs with bidi controls; they and the line breaks say nothing about the content.
 BIDI_AND_SPACE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\\s]+")
-MOROCCAN_MONTHS = [
-    "يناير",
-    "فبراير",
-    "مارس",
-    "أبريل",
-    "ماي",
-    "يونيو",
-    "يوليوز",
-    "غشت",
-    "شتنبر",
-    "أكتوبر",
-    "نونبر",
-    "دجنبر",
-]
 MIDDLE_EASTERN_MONTHS = re.compile("مايو|يوليو(?!ز)|أغسطس|سبتمبر|نوفمبر|ديسمبر")
 FRENCH_MONTHS = [
     "janvier",
