@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import _unmask_cipher_token
 from django.template import RequestContext, Template
 from django.test import Client
 from django.urls import path
@@ -120,6 +121,23 @@ def test_a_cached_form_gives_each_visitor_their_own_csrf_token():
     assert "csrftoken" in second.cookies
     response = bob.post(
         "/fr/consultations/projects/project-1/comments/", {"csrfmiddlewaretoken": bob_tokens.pop(), "text": ""}
+    )
+    assert response.status_code != 403
+
+
+def test_a_returning_visitor_keeps_their_secret_under_a_new_mask_at_each_hit():
+    """The cache's own token maker (openmun.pagecache.visitor_token) makes what Django's CSRF check accepts."""
+    programme_build()
+    Client().get(PROJECT)
+    carol = Client(enforce_csrf_checks=True)
+    first, second = carol.get(PROJECT), carol.get(PROJECT)
+    assert first.headers["X-Cache"] == second.headers["X-Cache"] == "hit"
+    (first_token,), (second_token,) = tokens_in(first), tokens_in(second)
+    assert first_token != second_token
+    secret = carol.cookies["csrftoken"].value
+    assert _unmask_cipher_token(first_token) == _unmask_cipher_token(second_token) == secret
+    response = carol.post(
+        "/fr/consultations/projects/project-1/comments/", {"csrfmiddlewaretoken": second_token, "text": ""}
     )
     assert response.status_code != 403
 
