@@ -1,7 +1,8 @@
 """The one moderation pipeline that every piece of citizen input goes through, whichever app keeps it.
 
 Contributions, comments, petitions and budget proposals inherit Moderated (a status, the decision's reason,
-author and date, visitors' reports) and, when they keep a citizen's name and address, ContactDetails.
+author and date, visitors' reports) and, when they keep a citizen's name and address, ContactDetails. An app that
+asks visitors why they report an item keeps their reasons in a concrete VisitorReport of its own.
 """
 
 from __future__ import annotations
@@ -108,3 +109,44 @@ class ContactDetails(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ReportReason(models.TextChoices):
+    SPAM = "spam", _("advertising or spam")
+    ABUSIVE = "abusive", _("insulting, hateful or threatening")
+    PERSONAL_DATA = "personal_data", _("it reveals someone's personal data")
+    OUT_OF_BOUNDS = "out_of_bounds", _("it touches what may not be asked (the constants of the Constitution)")
+    OTHER = "other", _("another reason")
+
+
+REPORT_NOTE_MAX_LENGTH = 300
+
+
+class VisitorReport(models.Model):
+    """Why a visitor reported a published item: a reason and a short note, seen by staff only; no name, no address.
+
+    The concrete model names the item with a ForeignKey; the count that brings the item back for review is the
+    item's own report_count (moderation.services.item_report).
+    """
+
+    # Module-level so that Meta's constraint can name the values too.
+    Reason = ReportReason
+
+    reason = models.CharField(_("reason for the report"), max_length=20, choices=Reason.choices)
+    note = models.TextField(
+        _("details"),
+        blank=True,
+        max_length=REPORT_NOTE_MAX_LENGTH,
+        validators=[MaxLengthValidator(REPORT_NOTE_MAX_LENGTH), validate_plain_text],
+        help_text=_("Seen by the moderators only. Please write no name, address or telephone number."),
+    )
+    created_at = models.DateTimeField(_("reported on"), default=timezone.now, db_index=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason__in=ReportReason.values),
+                name="%(app_label)s_%(class)s_reason_valid",
+            ),
+        ]

@@ -1,5 +1,7 @@
 """The visitor's side of the moderation pipeline: reporting a published item."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -16,12 +18,21 @@ from openmun.antiabuse import client_key
 REPORT_MEMORY = 24 * 3600
 
 
-def item_report(request: HttpRequest, item: Moderated, back_to: str) -> HttpResponse:
-    """Count this visitor's report of item once, thank them and go back to the page that shows it."""
+def item_report(
+    request: HttpRequest, item: Moderated, back_to: str, *, report: Callable[[], object] | None = None
+) -> HttpResponse:
+    """Count this visitor's report of item once, thank them and go back to the page that shows it.
+
+    report, when given, is the app's service that records the report with its reason (and calls
+    services.item_report itself); without it, the report is only counted.
+    """
     key = f"openmun:report:{client_key(request)}:{item._meta.label_lower}:{item.pk}"
     if cache.add(key, 1, timeout=REPORT_MEMORY):
         try:
-            services.item_report(item=item)
+            if report is None:
+                services.item_report(item=item)
+            else:
+                report()
         except ValidationError:
             raise Http404("Nothing to report.") from None
     messages.success(request, _("Thank you. A moderator will review it."))

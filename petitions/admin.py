@@ -137,6 +137,29 @@ class PetitionEventInline(TranslationTabularInline):
         return False
 
 
+class PetitionReportInline(admin.TabularInline):
+    """Visitors' reports, with their reasons, for the moderators: read only; a moderation decision settles them."""
+
+    model = models.PetitionReport
+    extra = 0
+    fields = ("created_at", "reason", "note", "settled")
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = _("reports from visitors")
+
+    def has_add_permission(self, request, obj=None):
+        # Visitors report from the petition's page, through the service.
+        return False
+
+    def get_queryset(self, request):
+        # "settled" compares each report with the petition's last moderation decision: one query for all rows.
+        return super().get_queryset(request).select_related("petition")
+
+    @admin.display(description=_("settled"), boolean=True)
+    def settled(self, obj):
+        return obj.is_settled
+
+
 @admin.register(models.Petition)
 class PetitionAdmin(ModeratedAdmin, TabbedTranslationAdmin):
     """Petitions: the steps of the procedure are forms that call the services; after its publication, a petition
@@ -149,6 +172,7 @@ class PetitionAdmin(ModeratedAdmin, TabbedTranslationAdmin):
         "channel",
         "state",
         "status",
+        "report_count",
         "support_count",
         "deposited_on",
         "notice_deadline_display",
@@ -221,7 +245,7 @@ class PetitionAdmin(ModeratedAdmin, TabbedTranslationAdmin):
     # Only the public texts staff wrote stay editable here, to add or correct a language; every step of the
     # procedure goes through its form and service.
     editable_fields = ("committees", "refusal_reasons", "decision_summary")
-    inlines = [PetitionEventInline]
+    inlines = [PetitionReportInline, PetitionEventInline]
 
     def get_readonly_fields(self, request, obj=None):
         # modeltranslation has put committees_ar and committees_fr in the place of committees.

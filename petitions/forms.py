@@ -1,4 +1,4 @@
-"""Public forms (a petition, an online support) and the staff's forms for each step of the procedure."""
+"""Public forms (a petition, an online support, a report) and the staff's forms for each step of the procedure."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from moderation.forms import ConsentMixin, DisplayNameField
 from openmun.antiabuse import HoneypotMixin
 from openmun.text import PlainTextField
-from petitions.models import CouncilSession, Petition, PetitionEvent, Support
+from petitions.models import CouncilSession, Petition, PetitionEvent, PetitionReport, Support
 
 CITIZEN_FIELDS = ("agent_name",)
 ASSOCIATION_FIELDS = ("association_name", "association_founded_on", "association_seat", "association_representative")
@@ -186,6 +186,24 @@ class SupportForm(HoneypotMixin, forms.ModelForm):
         # One support per address is the service's rule: it answers the same way whether or not the address
         # has supported before, so that nobody can find out who supports a petition.
         pass
+
+
+class PetitionReportForm(HoneypotMixin, forms.ModelForm):
+    """Report a public petition to the moderators: a reason and an optional short note; no name, no address."""
+
+    class Meta:
+        model = PetitionReport
+        fields = ["reason", "note"]
+        field_classes = {"note": PlainTextField}
+        widgets = {"reason": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3})}
+        labels = {"reason": _("Why do you report this petition?")}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "report")
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = PetitionReport.Reason.choices
+        self.fields["reason"].error_messages["required"] = _("Choose why you report this petition.")
+        self.fields["note"].widget.attrs["dir"] = "auto"
 
 
 # Staff: one form per step of the procedure; each is handled by the service of the same name.

@@ -80,7 +80,8 @@ def home_section_data(programme: Programme, today: datetime.date) -> dict:
     """Return the newest petitions gathering support and how many gather it in all; one query."""
     petitions = list(
         Petition.objects.public()
-        .filter(state=Petition.State.PUBLISHED)
+        # A petition filed on paper has its signatures on paper: it gathers no support online.
+        .filter(state=Petition.State.PUBLISHED, channel=Petition.Channel.ONLINE)
         .defer("contact_email", "contact_phone", "reasons", "request", "moderation_reason")
         # How many gather support, counted in the same query as the newest ones.
         .annotate(gathering_count=Window(Count("pk")))

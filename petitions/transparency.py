@@ -94,6 +94,7 @@ def petition_rows(petitions) -> list[dict]:
             "request": p.request,
             "reasons": p.reasons,
             "language": p.language,
+            "channel": p.channel,
             "domain": p.domain,
             "state": p.state,
             "signature_threshold": p.signature_threshold,
@@ -148,6 +149,14 @@ register_dataset(
             Field("request", "string", gettext_lazy("The point the council is asked to put on its agenda.")),
             Field("reasons", "string", gettext_lazy("Reasons and objectives.")),
             Field("language", "string", gettext_lazy("Language the petition is written in."), enum=("ar", "fr")),
+            Field(
+                "channel",
+                "string",
+                gettext_lazy(
+                    "online: submitted on this portal; paper: filed on paper at the commune and typed in by staff."
+                ),
+                enum=tuple(Petition.Channel.values),
+            ),
             Field(
                 "domain",
                 "string",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/received/", views.petition_submitted, name="petition-submitted"),
     path("deadlines/", views.petition_deadlines, name="petition-deadlines"),
     path("<int:pk>/", views.petition_detail, name="petition-detail"),
+    path("<int:pk>/report/", views.petition_report, name="petition-report"),
     path("<int:pk>/support/", views.support_create, name="support-create"),
     path("<int:pk>/support/sent/", views.support_sent, name="support-sent"),
     path("<int:pk>/support/counted/", views.support_confirmed, name="support-confirmed"),

@@ -1,5 +1,7 @@
 """Pages of petitions and council sessions, the online support and its confirmation, and staff's exports."""
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -16,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from moderation.views import item_report
 from openmun import spreadsheets
 from openmun.actions import audit_log
 from openmun.antiabuse import rate_limit
@@ -23,7 +26,7 @@ from openmun.ical import calendar_document
 from openmun.links import crumb, site_host, site_url
 from openmun.pdf import pdf_response
 from petitions import pdf, reports, selectors, services
-from petitions.forms import PetitionForm, SupportForm
+from petitions.forms import PetitionForm, PetitionReportForm, SupportForm
 from petitions.models import CouncilSession, Petition
 
 # Personal data stays out of error reports.
@@ -104,11 +107,14 @@ def petition_submitted(request):
     return render(request, "petitions/petition_submitted.html", context)
 
 
-def petition_page(request, context: dict, form: SupportForm | None = None):
+def petition_page(
+    request, context: dict, form: SupportForm | None = None, report_form: PetitionReportForm | None = None
+):
     petition = context["petition"]
     if petition.is_gathering_support:
         context["form"] = form or SupportForm()
         context["retention_days"] = settings.OPENMUN_SUPPORTER_RETENTION_DAYS
+    context["report_form"] = report_form or PetitionReportForm()
     context["breadcrumbs"] = petitions_crumb(crumb(petition.title))
     return render(request, "petitions/petition_detail.html", context)
 
@@ -127,6 +133,9 @@ def support_create(request, pk: int):
     form = SupportForm(request.POST)
     if form.is_robot():
         return result_redirect("petitions:support-sent", pk=pk)
+    if petition.is_filed_on_paper:
+        messages.error(request, _("This petition was filed on paper: its signatures are on paper, not on this portal."))
+        return redirect(petition.get_absolute_url() + "#main")
     if not petition.is_gathering_support:
         messages.error(request, _("This petition no longer gathers support."))
         return redirect(petition.get_absolute_url() + "#main")
@@ -146,6 +155,26 @@ def support_create(request, pk: int):
             return result_redirect("petitions:support-sent", pk=pk)
     # The petition's page again, with the errors and what the person typed.
     return petition_page(request, context, form)
+
+
+@require_POST
+@rate_limit("report")
+def petition_report(request, pk: int):
+    petition = selectors.petition_get_public(pk)
+    form = PetitionReportForm(request.POST)
+    if form.is_robot():
+        messages.success(request, _("Thank you. A moderator will review it."))
+        return redirect(petition.get_absolute_url() + "#main")
+    if not form.is_valid():
+        # The petition's page again, the report form open with its errors and what the person typed.
+        return petition_page(request, selectors.petition_detail_data(pk), report_form=form)
+    report = partial(
+        services.petition_report,
+        petition=petition,
+        reason=form.cleaned_data["reason"],
+        note=form.cleaned_data["note"],
+    )
+    return item_report(request, petition, petition.get_absolute_url() + "#main", report=report)
 
 
 @require_safe

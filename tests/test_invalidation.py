@@ -225,6 +225,11 @@ def petition_withdraw(user):
     return lambda: petitions.services.petition_withdraw(petition=petition, withdrawn_on=today(), acting_user=user)
 
 
+def petition_report(user):
+    petition = PetitionFactory()
+    return lambda: petitions.services.petition_report(petition=petition, reason="spam")
+
+
 def event_add(user):
     petition = PetitionFactory()
     return lambda: steps.event_add(petition, PetitionEvent.Action.PUBLISHED, today(), acting_user=user)
@@ -340,6 +345,9 @@ WRITES = {
     "petitions.services.petition_deliberate": petition_deliberate,
     "petitions.services.petition_withdraw": petition_withdraw,
     "petitions.services.steps.event_add": event_add,
+    # The report's row is saved (its signal moves the version); past the threshold, the pipeline's update()
+    # withdraws the petition and moves it too.
+    "petitions.services.petition_report": petition_report,
     "petitions.services.support_submit": support_submit,
     # An update() of the count, called by the confirmation link's view but also from anywhere else.
     "petitions.services.support_confirm": support_confirm,

@@ -7,6 +7,7 @@ from petitions.models.petition import (
     Petition,
     PetitionEvent,
     PetitionQuerySet,
+    PetitionReport,
     months_add,
 )
 from petitions.models.support import Support, SupportQuerySet
@@ -20,6 +21,7 @@ __all__ = [
     "Petition",
     "PetitionEvent",
     "PetitionQuerySet",
+    "PetitionReport",
     "Support",
     "SupportQuerySet",
     "months_add",

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from moderation.models import Moderated, ModeratedQuerySet
+from moderation.models import Moderated, ModeratedQuerySet, VisitorReport
 from openmun.text import validate_plain_text
 from petitions.models.council import CouncilSession
 
@@ -329,8 +329,21 @@ class Petition(Moderated):
         return "rtl" if translation.get_language_info(self.language)["bidi"] else "ltr"
 
     @property
+    def is_filed_on_paper(self) -> bool:
+        return self.channel == self.Channel.PAPER
+
+    @property
     def is_gathering_support(self) -> bool:
-        return self.state == self.State.PUBLISHED and self.status == self.Status.PUBLISHED
+        """Return whether the petition takes online support: published, not yet deposited, submitted online.
+
+        A petition filed on paper came with its signatures on paper, which the deposit counts: it takes no online
+        support and has no signature sheets to print.
+        """
+        return (
+            self.channel == self.Channel.ONLINE
+            and self.state == self.State.PUBLISHED
+            and self.status == self.Status.PUBLISHED
+        )
 
     @property
     def support_percent(self) -> int:
@@ -418,3 +431,29 @@ class PetitionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} – {self.date}"
+
+
+class PetitionReport(VisitorReport):
+    """A visitor's report of a public petition, with its reason; seen by staff only."""
+
+    petition = models.ForeignKey(
+        Petition,
+        on_delete=models.CASCADE,
+        related_name="reports",
+        verbose_name=_("petition"),
+    )
+
+    class Meta(VisitorReport.Meta):
+        verbose_name = _("report of a petition")
+        verbose_name_plural = _("reports of petitions")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        # The reason only: the note may hold what a visitor should not have written.
+        return str(self.get_reason_display())
+
+    @property
+    def is_settled(self) -> bool:
+        """Return whether a moderation decision on the petition came after the report."""
+        moderated_at = self.petition.moderated_at
+        return moderated_at is not None and moderated_at >= self.created_at

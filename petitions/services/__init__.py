@@ -18,6 +18,7 @@ from petitions.services.procedure import (
     petition_review_start,
     petition_withdraw,
 )
+from petitions.services.report import petition_report
 from petitions.services.steps import (
     TRANSITIONS,
     allowed_next_states,
@@ -52,6 +53,7 @@ __all__ = [
     "petition_record_paper",
     "petition_refusal_notify",
     "petition_refuse",
+    "petition_report",
     "petition_review_start",
     "petition_submit",
     "petition_withdraw",

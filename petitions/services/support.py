@@ -51,6 +51,11 @@ def support_submit(
     An unconfirmed support takes what was typed this time, with a new link: the earlier links then confirm
     nothing, so that a link only ever confirms the name and relation submitted with it.
     """
+    if petition.is_filed_on_paper:
+        raise ValidationError(
+            _("This petition was filed on paper: its signatures are on paper, not on this portal."),
+            code="filed_on_paper",
+        )
     if not petition.is_gathering_support:
         raise ValidationError(_("This petition no longer gathers support."), code="not_gathering_support")
     if not consent:
@@ -140,6 +145,7 @@ def support_confirm(*, support: Support, nonce: str) -> bool:
             pk=support.petition_id,
             state=State.PUBLISHED,
             status=Moderated.Status.PUBLISHED,
+            channel=Petition.Channel.ONLINE,
         ).update(support_count=F("support_count") + 1)
         if not counted:
             # Undo the confirmation: the petition stopped gathering support since the link was sent.

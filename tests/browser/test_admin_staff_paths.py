@@ -1,4 +1,5 @@
-"""The staff's paths in the Arabic admin: the commune's reply to a comment in both languages, a paper petition."""
+"""The staff's paths in the Arabic admin: the commune's reply to a comment in both languages, a paper petition, a
+petition that a visitor reported from a phone."""
 
 from importlib import import_module
 
@@ -9,7 +10,8 @@ from consultations.models import Comment
 from moderation.models import Moderated
 from petitions.models import Petition
 from programme.models import Project
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import assert_accessible, screenshot
+from tests.petitions.factories import PetitionFactory
 
 pytestmark = pytest.mark.browser
 
@@ -103,3 +105,42 @@ def test_a_petition_filed_on_paper_is_entered_in_the_arabic_admin(site, staff_me
     page.wait_for_url("**/change/")
     page.goto(f"{site}/ar/petitions/{petition.pk}/")
     assert page.get_by_role("heading", level=1).inner_text().strip() == PETITION_TITLE
+    # It says it was filed on paper, and asks for no online support: its signatures are on paper.
+    assert "أودعت ورقيا لدى مكتب الضبط بالجماعة في" in page.locator(".petition__channel").inner_text()
+    assert page.locator(".support-form, .support-bar").count() == 0
+    screenshot(page, "petition-filed-on-paper-ar")
+    page.goto(f"{site}/fr/petitions/{petition.pk}/")
+    assert "Déposée sur papier au bureau d'ordre de la commune le" in page.locator(".petition__channel").inner_text()
+
+
+def test_a_visitor_reports_a_petition_on_a_phone_and_staff_see_it_on_the_dashboard(site, staff_member, phone, page):
+    petition = PetitionFactory(title="تعميم الإنارة العمومية في حي الأمل")
+    phone.goto(f"{site}/ar/petitions/{petition.pk}/")
+    phone.get_by_text("الإبلاغ عن هذه العريضة", exact=True).click()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_accessible(phone)
+    # Without a reason, the page comes back with the form open and the error first (no script needed).
+    phone.get_by_role("button", name="إرسال الإبلاغ").click()
+    assert "يرجى اختيار سبب الإبلاغ عن هذه العريضة." in phone.locator("#report-errors").inner_text()
+    assert phone.locator("details.report").get_attribute("open") is not None
+    phone.get_by_label("سب أو كراهية أو تهديد").check()
+    phone.get_by_label("التفاصيل").fill("عبارات مسيئة في نص الأسباب")
+    assert_accessible(phone)
+    screenshot(phone, "petition-report-ar-360px")
+    phone.get_by_role("button", name="إرسال الإبلاغ").click()
+    assert "شكرا لكم. سيراجعه المشرف." in phone.get_by_role("status").first.inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+    sign_in(page, site, "/ar/admin/")
+    reported = page.locator(
+        ".todo__entry", has=page.get_by_role("link", name="العرائض المبلغ عنها من الزوار", exact=True)
+    )
+    assert reported.locator(".todo__count").inner_text() == "1"
+    assert petition.title not in page.locator("#todo").inner_text()  # the dashboard counts, it shows no text
+    screenshot(page, "admin-dashboard-reported-petition-ar")
+    reported.get_by_role("link").click()
+    page.get_by_role("link", name=petition.title).click()
+    reports = page.locator(".inline-group", has_text="إبلاغات الزوار")
+    assert "سب أو كراهية أو تهديد" in reports.inner_text()
+    assert "عبارات مسيئة في نص الأسباب" in reports.inner_text()
+    screenshot(page, "admin-petition-reports-ar")
