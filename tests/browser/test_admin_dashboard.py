@@ -16,7 +16,7 @@ from tests.browser.conftest import assert_accessible, screenshot
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a-Moderator-pass-2026"
-WAITING = "المساهمات في انتظار المراجعة"
+WAITING = "المساهمات في انتظار الإشراف"
 
 
 @pytest.fixture

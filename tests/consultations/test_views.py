@@ -551,8 +551,8 @@ def test_open_rounds_come_first_then_upcoming_then_closed(client, programme):
 
 def test_a_round_without_contributions_says_so_instead_of_tables_of_zeros(client, consultation_round, closed_round):
     for slug, message in (
-        ("ideas", "Aucune contribution à cette étape n'a encore été publiée sur ce portail."),
-        ("closed", "Aucune contribution à cette étape n'a été publiée sur ce portail."),
+        ("ideas", "Aucune contribution à ce tour n'a encore été publiée sur ce portail."),
+        ("closed", "Aucune contribution à ce tour n'a été publiée sur ce portail."),
     ):
         html = client.get(url("consultations:round-results", {"slug": slug}, "fr")).content.decode()
         assert message in unescape(html)

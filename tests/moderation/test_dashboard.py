@@ -96,7 +96,7 @@ def test_a_model_without_a_screen_of_its_own_goes_to_its_list(db):
         [entry] = moderation_dashboard.queue_entries(Proposal, today_of(User.objects.get(pk=moderator.pk)))
     assert entry.url == "/ar/admin/budgets/proposal/?status__exact=pending"
     assert (entry.count, entry.urgent, entry.detail) == (1, False, "أقدمها وصل اليوم")
-    assert str(entry.label) == "المقترحات في انتظار المراجعة"
+    assert str(entry.label) == "المقترحات في انتظار الإشراف"
 
 
 def test_nothing_to_moderate_gives_no_entry(db, admin_user):

@@ -328,7 +328,7 @@ def test_the_guide_states_the_commune_threshold(client, commune):
     html = client.get(url("petitions:petition-guide", "fr")).content.decode()
     assert '<bdi dir="ltr">200</bdi>' in html
     assert '<bdi dir="ltr">35\xa0000</bdi>' in html and '<bdi dir="ltr">400</bdi>' in html
-    assert "113-14" in html and "2.16.403" in html
+    assert "113-14" in html and "2-16-403" in html
 
 
 def test_the_council_pages_list_sessions_and_their_agenda(client):
