@@ -8,6 +8,7 @@ from consultations import exports, models, services
 from consultations.forms import reply_fields_add, reply_texts
 from moderation.admin import ModeratedAdmin
 from moderation.models import Moderated
+from openmun.links import site_url
 
 
 class MeetingInline(TranslationStackedInline):
@@ -100,6 +101,7 @@ class ContributionAdmin(ModeratedAdmin, TabbedTranslationAdmin):
             merged_into=obj.merged_into,
             answers={code: getattr(obj, f"answer_{code}") or "" for code, _name in settings.LANGUAGES},
             acting_user=request.user,
+            site_url=site_url(request),
         )
 
     def export_columns(self):
@@ -197,7 +199,7 @@ class CommentAdmin(ModeratedAdmin):
             if texts != form.reply.official_texts():
                 services.comment_reply_update(reply=form.reply, texts=texts, acting_user=request.user)
         elif any(texts.values()):
-            services.comment_reply(comment=obj, texts=texts, acting_user=request.user)
+            services.comment_reply(comment=obj, texts=texts, acting_user=request.user, site_url=site_url(request))
 
     def export_columns(self):
         return exports.comment_columns()

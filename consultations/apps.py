@@ -11,9 +11,16 @@ class ConsultationsConfig(PortalAppConfig):
     fixtures = ("consultations.json",)
 
     def ready(self) -> None:
+        from consultations.models import Comment, Contribution
+        from consultations.notices import comment_decision_notice, contribution_decision_notice
         from consultations.selectors import home_section_data
         from consultations.views import project_section_context
+        from moderation.services import decision_notice_register
         from programme.sections import HomeSection, ProjectSection, home_section_register, section_register
+
+        # Authors who left an address hear of the moderators' decisions on what they wrote.
+        decision_notice_register(Comment, comment_decision_notice)
+        decision_notice_register(Contribution, contribution_decision_notice)
 
         # The comments on a project and the contributions that shaped it, below the project's own sections.
         section_register(

@@ -125,7 +125,7 @@ class ModerationForm(forms.Form):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required to hide. Seen by staff only."),
+        help_text=_("Required to hide. Never published; e-mailed to the author who left an address."),
     )
 
     def __init__(self, *args, **kwargs):

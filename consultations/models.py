@@ -208,6 +208,10 @@ class Contribution(ContactDetails, Moderated):
         verbose_name=_("consultation round"),
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.ONLINE)
+    # The language of the page the citizen wrote from: the commune writes to them in it (empty before it was kept).
+    language = models.CharField(
+        _("language of the author"), max_length=10, choices=settings.LANGUAGES, blank=True, editable=False
+    )
     text = models.TextField(
         _("your idea or proposal"),
         max_length=CONTRIBUTION_MAX_LENGTH,
@@ -333,6 +337,11 @@ class Contribution(ContactDetails, Moderated):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def author_language(self) -> str:
+        """Return the language to write to the author in: the one they used, else the portal's first."""
+        return self.language or settings.LANGUAGE_CODE
+
 
 class CommentQuerySet(ModeratedQuerySet):
     def public_thread(self, project: Project) -> CommentQuerySet:
@@ -361,6 +370,10 @@ class Comment(ContactDetails, Moderated):
         _("comment"),
         max_length=COMMENT_MAX_LENGTH,
         validators=[MinLengthValidator(2), MaxLengthValidator(COMMENT_MAX_LENGTH), validate_plain_text],
+    )
+    # The language of the page the citizen wrote from: the commune writes to them in it (empty before it was kept).
+    language = models.CharField(
+        _("language of the author"), max_length=10, choices=settings.LANGUAGES, blank=True, editable=False
     )
     is_official = models.BooleanField(_("official reply"), default=False)
     # Translated (official_text_ar, official_text_fr): the commune answers in both languages, while a citizen's
@@ -418,3 +431,8 @@ class Comment(ContactDetails, Moderated):
     def official_texts(self) -> dict[str, str]:
         """Return the official reply in each language it was given in (empty strings for the others)."""
         return {code: getattr(self, f"official_text_{code}", "") or "" for code, _name in settings.LANGUAGES}
+
+    @property
+    def author_language(self) -> str:
+        """Return the language to write to the author in: the one they used, else the portal's first."""
+        return self.language or settings.LANGUAGE_CODE

@@ -8,9 +8,10 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from consultations import notices
 from consultations.models import Comment, Contribution, Round
 from moderation.models import Moderated
 from moderation.services import duplicate_refuse, moderation_initial_status
@@ -18,6 +19,13 @@ from openmun import antiabuse
 from openmun.actions import audit_log, permission_require
 from openmun.text import normalise
 from programme.models import Axis, Project
+
+
+def author_language_default() -> str:
+    """Return the language a citizen is taken to have used: the active one, else the portal's first."""
+    return (
+        translation.get_language() if translation.get_language() in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    )
 
 
 def contribution_submit(
@@ -29,8 +37,12 @@ def contribution_submit(
     project: Project | None = None,
     display_name: str = "",
     email: str = "",
+    language: str | None = None,
 ) -> Contribution:
-    """Record a contribution submitted online while its round's digital window is open."""
+    """Record a contribution submitted online while its round's digital window is open.
+
+    language is the one the citizen used (the active language when not given): the commune writes to them in it.
+    """
     if not consultation_round.accepts_contributions:
         raise ValidationError(
             _("This consultation round does not accept contributions at the moment."), code="round_closed"
@@ -44,6 +56,7 @@ def contribution_submit(
         project=project,
         display_name=normalise(display_name, multiline=False),
         email=email.strip(),
+        language=language or author_language_default(),
         status=moderation_initial_status(),
     )
     contribution.fingerprint = antiabuse.text_fingerprint(contribution.text)
@@ -69,6 +82,7 @@ def contribution_record(
     display_name: str = "",
     email: str = "",
     created_at: datetime.datetime | None = None,
+    language: str | None = None,
     acting_user: AbstractBaseUser,
 ) -> Contribution:
     """Record, on a citizen's behalf, a contribution received on paper, at a meeting or by another channel."""
@@ -83,6 +97,7 @@ def contribution_record(
         project=project,
         display_name=normalise(display_name, multiline=False),
         email=email.strip(),
+        language=language or author_language_default(),
         created_at=created_at or now,
         recorded_by=acting_user,
         # Staff typed it in from the original: it is reviewed as it is recorded.
@@ -110,8 +125,12 @@ def contribution_answer(
     merged_into: Contribution | None = None,
     answers: dict[str, str] | None = None,
     acting_user: AbstractBaseUser,
+    site_url: str = "",
 ) -> Contribution:
-    """Give a contribution its outcome and the commune's answer, in one or more languages."""
+    """Give a contribution its outcome and the commune's answer, in one or more languages.
+
+    When the outcome changes to one given, the author is told by e-mail (site_url: the portal's address for the link).
+    """
     permission_require(acting_user, "consultations.change_contribution")
     contribution.outcome = outcome
     contribution.outcome_project = outcome_project if outcome == Contribution.Outcome.TAKEN else None
@@ -122,6 +141,7 @@ def contribution_answer(
     contribution.answered_by = acting_user if outcome else None
     contribution.full_clean()
     with transaction.atomic():
+        previous = Contribution.objects.filter(pk=contribution.pk).values_list("outcome", flat=True).first()
         # Only the answer's fields: a moderation decision taken meanwhile is kept.
         contribution.save(
             update_fields=[
@@ -139,16 +159,21 @@ def contribution_answer(
             contribution,
             _("Outcome: %(outcome)s.") % {"outcome": contribution.get_outcome_display() or "-"},
         )
+        if contribution.outcome and contribution.outcome != previous:
+            notices.contribution_outcome_notice(contribution, site_url=site_url)
     return contribution
 
 
-def comment_post(*, project: Project, text: str, display_name: str = "", email: str = "") -> Comment:
-    """Record a citizen's comment on a project."""
+def comment_post(
+    *, project: Project, text: str, display_name: str = "", email: str = "", language: str | None = None
+) -> Comment:
+    """Record a citizen's comment on a project; language is the one they used (the active one when not given)."""
     comment = Comment(
         project=project,
         text=normalise(text),
         display_name=normalise(display_name, multiline=False),
         email=email.strip(),
+        language=language or author_language_default(),
         status=moderation_initial_status(),
     )
     comment.fingerprint = antiabuse.text_fingerprint(comment.text)
@@ -170,8 +195,13 @@ def reply_texts_set(reply: Comment, texts: dict[str, str]) -> None:
     reply.fingerprint = antiabuse.text_fingerprint(*given)
 
 
-def comment_reply(*, comment: Comment, texts: dict[str, str], acting_user: AbstractBaseUser) -> Comment:
-    """Publish the commune's official reply to a citizen's comment, in Arabic, French or both."""
+def comment_reply(
+    *, comment: Comment, texts: dict[str, str], acting_user: AbstractBaseUser, site_url: str = ""
+) -> Comment:
+    """Publish the commune's official reply to a citizen's comment, in Arabic, French or both.
+
+    The comment's author is told by e-mail (site_url: the portal's address for the link).
+    """
     permission_require(acting_user, "consultations.reply_comment")
     if comment.parent_id or comment.status == Moderated.Status.HIDDEN:
         raise ValidationError(
@@ -193,6 +223,7 @@ def comment_reply(*, comment: Comment, texts: dict[str, str], acting_user: Abstr
     with transaction.atomic():
         reply.save()
         audit_log(acting_user, reply, _("Official reply published."))
+        notices.comment_reply_notice(reply, site_url=site_url)
     return reply
 
 

@@ -15,7 +15,7 @@ from moderation import services as moderation_services
 from moderation.views import item_report, moderated_message
 from openmun.antiabuse import rate_limit
 from openmun.forms import posted_ids
-from openmun.links import crumb
+from openmun.links import crumb, site_url
 from programme import selectors as programme_selectors
 from programme import views as programme_views
 
@@ -87,6 +87,7 @@ def contribution_create(request, slug: str):
                     project=form.cleaned_data["project"],
                     display_name=form.cleaned_data["display_name"],
                     email=form.cleaned_data["email"],
+                    language=request.LANGUAGE_CODE,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -122,6 +123,7 @@ def comment_create(request, slug: str):
                 text=form.cleaned_data["text"],
                 display_name=form.cleaned_data["display_name"],
                 email=form.cleaned_data["email"],
+                language=request.LANGUAGE_CODE,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -171,7 +173,12 @@ def comment_reply(request, pk: int):
     form = ReplyForm(request.POST, prefix=f"reply-{pk}")
     if form.is_valid():
         try:
-            services.comment_reply(comment=comment, texts=reply_texts(form.cleaned_data), acting_user=request.user)
+            services.comment_reply(
+                comment=comment,
+                texts=reply_texts(form.cleaned_data),
+                acting_user=request.user,
+                site_url=site_url(request),
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -206,6 +213,7 @@ def moderation_queue(request):
                 decision=form.cleaned_data["decision"],
                 reason=form.cleaned_data["reason"],
                 acting_user=request.user,
+                site_url=site_url(request),
             )
         except ValidationError as error:
             form.add_error(None, error)

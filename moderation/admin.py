@@ -12,6 +12,7 @@ from moderation.forms import HideReasonForm
 from moderation.models import Moderated
 from moderation.views import moderated_message
 from openmun import spreadsheets
+from openmun.links import site_url
 
 
 class ReportedFilter(admin.SimpleListFilter):
@@ -52,7 +53,11 @@ class ModeratedAdmin(admin.ModelAdmin):
     def _moderate(self, request, queryset, decision: str, reason: str = "") -> None:
         try:
             count = services.items_moderate(
-                items=list(queryset), decision=decision, reason=reason, acting_user=request.user
+                items=list(queryset),
+                decision=decision,
+                reason=reason,
+                acting_user=request.user,
+                site_url=site_url(request),
             )
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)

@@ -54,5 +54,10 @@ class HideReasonForm(forms.Form):
     """The reason asked by the admin's "hide" action."""
 
     reason = PlainTextField(
-        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("Seen by staff only.")
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Never published. The authors of contributions and comments who left an e-mail address receive it."
+        ),
     )

@@ -54,7 +54,10 @@ class Moderated(models.Model):
         _("reason for the decision"),
         blank=True,
         validators=[MaxLengthValidator(500)],
-        help_text=_("Required to hide an item. Seen by staff only."),
+        help_text=_(
+            "Required to hide an item. Never published; e-mailed to the author of a contribution, a comment or a "
+            "petition who left an address."
+        ),
     )
     moderated_at = models.DateTimeField(_("moderated on"), null=True, blank=True)
     moderated_by = models.ForeignKey(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.apps import apps
 from django.conf import settings
@@ -17,6 +18,16 @@ from moderation.models import ContactDetails, Moderated
 from openmun import antiabuse, cache
 from openmun.actions import audit_log, permission_require
 from openmun.text import normalise
+
+# How the author of an item learns of a moderation decision, by model: the app that keeps the items registers a
+# function at start-up (moderation knows no app). It is called inside the decision's transaction, after the save,
+# as notice(item, site_url=…), and queues its mail for after the commit (openmun.mail).
+DECISION_NOTICES: dict[type[models.Model], Callable[..., None]] = {}
+
+
+def decision_notice_register(model: type[Moderated], notice: Callable[..., None]) -> None:
+    """Register the function that tells the author of one of model's items that a decision changed its status."""
+    DECISION_NOTICES[model] = notice
 
 
 def moderation_initial_status() -> str:
@@ -39,8 +50,13 @@ def item_moderate(
     decision: str,
     reason: str = "",
     acting_user: AbstractBaseUser,
+    site_url: str = "",
 ) -> Moderated:
-    """Publish or hide a contribution or a comment; hiding needs a reason. Its reports are then settled."""
+    """Publish or hide a contribution or a comment; hiding needs a reason. Its reports are then settled.
+
+    When the decision changes the item's status, its author is told, if its app registered how
+    (decision_notice_register); site_url is the portal's address for the link in that message.
+    """
     model = type(item)
     permission_require(acting_user, f"{model._meta.app_label}.moderate_{model._meta.model_name}")
     if decision not in (Moderated.Status.PUBLISHED, Moderated.Status.HIDDEN):
@@ -50,6 +66,7 @@ def item_moderate(
         raise ValidationError(_("Give the reason for hiding it."), code="reason_required")
     with transaction.atomic():
         item = model.objects.select_for_update().get(pk=item.pk)
+        previous = item.status
         item.status = decision
         item.moderation_reason = reason
         item.moderated_at = timezone.now()
@@ -58,6 +75,9 @@ def item_moderate(
         item.full_clean()
         item.save(update_fields=["status", "moderation_reason", "moderated_at", "moderated_by", "report_count"])
         audit_log(acting_user, item, _("Moderation: %(decision)s.") % {"decision": item.get_status_display()})
+        notice = DECISION_NOTICES.get(model)
+        if notice and previous != decision:
+            notice(item, site_url=site_url)
     return item
 
 
@@ -67,11 +87,12 @@ def items_moderate(
     decision: str,
     reason: str = "",
     acting_user: AbstractBaseUser,
+    site_url: str = "",
 ) -> int:
     """Publish or hide several items at once, all or none; return how many were moderated."""
     with transaction.atomic():
         for item in items:
-            item_moderate(item=item, decision=decision, reason=reason, acting_user=acting_user)
+            item_moderate(item=item, decision=decision, reason=reason, acting_user=acting_user, site_url=site_url)
     return len(items)
 
 

@@ -33,3 +33,11 @@ def site_url(request: HttpRequest) -> str:
 def site_host(request: HttpRequest) -> str:
     """Return the portal's host name without its port: permanent ids (tag: URIs, UIDs) are minted under it."""
     return urlsplit(settings.OPENMUN_SITE_URL or f"//{request.get_host()}").hostname or ""
+
+
+def absolute_url(path: str, *, site_url: str = "") -> str:
+    """Return path under the portal's address: OPENMUN_SITE_URL when set, else site_url (the address staff used).
+
+    For e-mailed links, written in a service, where there is no request: the view or admin passes site_url.
+    """
+    return (settings.OPENMUN_SITE_URL or site_url) + path

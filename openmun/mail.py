@@ -18,10 +18,14 @@ import hashlib
 import hmac
 import logging
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from openmun.tasks import mail_send
 
@@ -78,3 +82,47 @@ def mail_after_commit(
             logger.exception("Could not queue %s.", what)
 
     transaction.on_commit(queue)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message telling a citizen of a step that concerns what they wrote, the same in plain text and in HTML.
+
+    Mail to an address nobody confirmed carries no text a visitor typed: paragraphs and quoted are the commune's own
+    words (a moderator's reason, an official reply, an answer); quoted_language is the language quoted was written in
+    when it is not the message's ("" when unknown: the HTML lets the reader's program find its direction).
+    """
+
+    subject: str
+    paragraphs: list[str]
+    link: str
+    link_label: str
+    signature: str
+    quoted_label: str = ""
+    quoted: str = ""
+    quoted_language: str = ""
+
+
+def notice_after_commit(*, to: str, language: str, what: str, compose: Callable[[], Notice]) -> None:
+    """Queue a notice to one address once the transaction commits, composed and rendered in the recipient's language.
+
+    compose() is called with language active, so that its translated texts and its links follow it; the notice is
+    rendered by templates/mail/notice.txt and notice.html.
+    """
+    if not to:
+        return
+    with translation.override(language):
+        notice = compose()
+        context = {
+            "notice": notice,
+            "language": language,
+            "direction": "rtl" if translation.get_language_bidi() else "ltr",
+            "quoted_direction": (
+                ("rtl" if translation.get_language_info(notice.quoted_language)["bidi"] else "ltr")
+                if notice.quoted_language
+                else "auto"
+            ),
+        }
+        body = render_to_string("mail/notice.txt", context)
+        html = render_to_string("mail/notice.html", context)
+    mail_after_commit(subject=notice.subject, body=body, to=to, what=what, html=html)

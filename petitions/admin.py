@@ -66,7 +66,7 @@ class Step:
     form_class: type[step_forms.StepForm]
     service: Callable
     target: str | None = None
-    needs_site_url: bool = False
+    needs_site_url: bool = True
 
     def available_for(self, petition: models.Petition) -> bool:
         if self.target is None:  # the notification of a refusal, which changes no state
@@ -80,14 +80,12 @@ STEPS: dict[str, Step] = {
         step_forms.PublishStepForm,
         services.petition_publish,
         State.PUBLISHED,
-        needs_site_url=True,
     ),
     "not-admit": Step(
         _("Do not admit at the pre-check"),
         step_forms.NotAdmitStepForm,
         services.petition_not_admit,
         State.NOT_ADMITTED,
-        needs_site_url=True,
     ),
     "deposit": Step(_("Record the deposit"), step_forms.DepositStepForm, services.petition_deposit, State.DEPOSITED),
     "review": Step(
@@ -96,7 +94,10 @@ STEPS: dict[str, Step] = {
     "accept": Step(_("Record the acceptance"), step_forms.AcceptStepForm, services.petition_accept, State.ACCEPTED),
     "refuse": Step(_("Record the refusal"), step_forms.RefuseStepForm, services.petition_refuse, State.REFUSED),
     "notify": Step(
-        _("Record the notification of the refusal"), step_forms.NotifyStepForm, services.petition_refusal_notify
+        _("Record the notification of the refusal"),
+        step_forms.NotifyStepForm,
+        services.petition_refusal_notify,
+        needs_site_url=False,
     ),
     "deliberate": Step(
         _("Record the council's deliberation"),

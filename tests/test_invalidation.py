@@ -374,8 +374,11 @@ READ_ONLY = {
     "moderation.services.moderation_initial_status",
     "moderation.services.duplicate_refuse",
     "moderation.services.contact_details_models",
+    # Fills, at start-up, the registry of who tells an author of a decision: nothing in the database.
+    "moderation.services.decision_notice_register",
     "petitions.services.allowed_next_states",
     "consultations.services.reply_texts_set",
+    "consultations.services.author_language_default",
     "petitions.services.submission.petition_prepare",
     "petitions.services.steps.transition_check",
     "petitions.services.steps.petition_locked",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from openmun.actions import permission_require
 from openmun.text import normalise
 from petitions.models import CouncilSession, Petition
+from petitions.notices import agent_notice
 from petitions.services.steps import (
     Action,
     State,
@@ -43,6 +44,7 @@ def petition_deposit(
     paper_signature_count: int | None = None,
     document: File | None = None,
     acting_user: AbstractBaseUser,
+    site_url: str = "",
 ) -> Petition:
     """Record the deposit of the paper petition with the council president, against its receipt."""
     permission_require(acting_user, "petitions.decide_petition")
@@ -67,10 +69,13 @@ def petition_deposit(
         petition.full_clean()
         petition.save()
         event_add(petition, Action.DEPOSITED, deposited_on, acting_user=acting_user, document=document)
+        agent_notice(petition, Action.DEPOSITED, site_url=site_url)
     return petition
 
 
-def petition_review_start(*, petition: Petition, started_on: datetime.date, acting_user: AbstractBaseUser) -> Petition:
+def petition_review_start(
+    *, petition: Petition, started_on: datetime.date, acting_user: AbstractBaseUser, site_url: str = ""
+) -> Petition:
     """Record that the council's bureau has started checking the petition's conditions."""
     permission_require(acting_user, "petitions.decide_petition")
     with transaction.atomic():
@@ -82,6 +87,7 @@ def petition_review_start(*, petition: Petition, started_on: datetime.date, acti
         petition.full_clean()
         petition.save()
         event_add(petition, Action.REVIEW_STARTED, started_on, acting_user=acting_user)
+        agent_notice(petition, Action.REVIEW_STARTED, site_url=site_url)
     return petition
 
 
@@ -94,6 +100,7 @@ def petition_accept(
     notes: dict[str, str] | None = None,
     document: File | None = None,
     acting_user: AbstractBaseUser,
+    site_url: str = "",
 ) -> Petition:
     """Record the bureau's acceptance: the petition goes on an ordinary session's agenda and to committees."""
     permission_require(acting_user, "petitions.decide_petition")
@@ -137,6 +144,7 @@ def petition_accept(
         petition.full_clean()
         petition.save()
         event_add(petition, Action.ACCEPTED, decided_on, acting_user=acting_user, notes=notes, document=document)
+        agent_notice(petition, Action.ACCEPTED, site_url=site_url)
     return petition
 
 
@@ -148,6 +156,7 @@ def petition_refuse(
     notified_on: datetime.date | None = None,
     document: File | None = None,
     acting_user: AbstractBaseUser,
+    site_url: str = "",
 ) -> Petition:
     """Record the bureau's reasoned refusal and, when known, the day it was notified to the agent."""
     permission_require(acting_user, "petitions.decide_petition")
@@ -166,6 +175,7 @@ def petition_refuse(
         petition.full_clean()
         petition.save()
         event_add(petition, Action.REFUSED, decided_on, acting_user=acting_user, document=document)
+        agent_notice(petition, Action.REFUSED, site_url=site_url)
     if notified_on:
         petition = petition_refusal_notify(petition=petition, notified_on=notified_on, acting_user=acting_user)
     return petition
@@ -197,6 +207,7 @@ def petition_deliberate(
     summaries: dict[str, str] | None = None,
     document: File | None = None,
     acting_user: AbstractBaseUser,
+    site_url: str = "",
 ) -> Petition:
     """Record the council's deliberation on an accepted petition: its outcome and its decision."""
     permission_require(acting_user, "petitions.decide_petition")
@@ -226,6 +237,7 @@ def petition_deliberate(
         petition.full_clean()
         petition.save()
         event_add(petition, Action.DELIBERATED, deliberated_on, acting_user=acting_user, document=document)
+        agent_notice(petition, Action.DELIBERATED, site_url=site_url)
     return petition
 
 
@@ -235,6 +247,7 @@ def petition_withdraw(
     withdrawn_on: datetime.date,
     notes: dict[str, str] | None = None,
     acting_user: AbstractBaseUser,
+    site_url: str = "",
 ) -> Petition:
     """Record that the agent or the association withdrew the petition."""
     permission_require(acting_user, "petitions.decide_petition")
@@ -252,4 +265,5 @@ def petition_withdraw(
         petition.full_clean()
         petition.save(update_fields=["state", "closed_on"])
         event_add(petition, Action.WITHDRAWN, withdrawn_on, acting_user=acting_user, notes=notes)
+        agent_notice(petition, Action.WITHDRAWN, site_url=site_url)
     return petition
