@@ -14,12 +14,12 @@ dropped and logged without the address; the action itself, and what the visitor 
 answer reveals nothing about the address.
 """
 
+import dataclasses
 import hashlib
 import hmac
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -84,7 +84,7 @@ def mail_after_commit(
     transaction.on_commit(queue)
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Notice:
     """A message telling a citizen of a step that concerns what they wrote, the same in plain text and in HTML.
 
@@ -113,6 +113,9 @@ def notice_after_commit(*, to: str, language: str, what: str, compose: Callable[
         return
     with translation.override(language):
         notice = compose()
+        if not notice.link.startswith(("https://", "http://")):
+            # Neither OPENMUN_SITE_URL nor the caller gave the portal's address: a bare path would lead nowhere.
+            notice = dataclasses.replace(notice, link="")
         context = {
             "notice": notice,
             "language": language,

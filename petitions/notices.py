@@ -1,4 +1,4 @@
-"""The e-mails that tell a petition's agent of each step of the statutory procedure after publication.
+"""The e-mails that tell a petition's agent of each step: its submission, its pre-check, the statutory procedure.
 
 One message per step, to the petition's contact address (its agent's, or its association's representative's), in the
 language the petition was written in, signed by the commune, with the link to the petition's page and its timeline.
@@ -150,4 +150,87 @@ def agent_notice(petition: Petition, action: str, *, site_url: str) -> None:
         language=petition.language,
         what=f"the notice of step “{action}” of petition {petition.pk}",
         compose=compose,
+    )
+
+
+def pre_check_notice(petition: Petition, *, site_url: str) -> None:
+    """Acknowledge a petition just submitted, or tell its agent the outcome of its pre-check (published or not)."""
+
+    def compose() -> Notice:
+        number = {"number": petition.pk}
+        guide = absolute_url(reverse("petitions:petition-guide"), site_url=site_url)
+        guide_label = _("How to petition the commune: the full guide")
+        if petition.state == Petition.State.PUBLISHED:
+            if petition.kind == Petition.Kind.CITIZENS:
+                filing = _(
+                    "Online support is non-binding. To file the petition, collect at least %(threshold)s signatures "
+                    "on the official sheets, which you can print from the petition's page, and deposit them with the "
+                    "president of the council, who gives you a receipt."
+                ) % {"threshold": petition.signature_threshold}
+            else:
+                filing = _(
+                    "To file the petition, deposit it with its documents with the president of the council, who "
+                    "gives you a receipt."
+                )
+            return Notice(
+                subject=_("Your petition is published"),
+                paragraphs=[
+                    _(
+                        "The commune has published your petition no. %(number)s on its portal, where people can "
+                        "support it online."
+                    )
+                    % number,
+                    filing,
+                ],
+                link=absolute_url(petition.get_absolute_url(), site_url=site_url),
+                link_label=_("The petition's page and the steps of its procedure:"),
+                signature=commune_name(),
+            )
+        if petition.state == Petition.State.NOT_ADMITTED:
+            return Notice(
+                subject=_("Your petition has not been published"),
+                paragraphs=[
+                    _("The commune has checked your petition no. %(number)s and cannot publish it on the portal.")
+                    % number,
+                    _(
+                        "You may still deposit a petition on paper with the president of the council, or submit a "
+                        "new one that meets the conditions."
+                    ),
+                ],
+                quoted_label=_("The reason:"),
+                quoted=petition.moderation_reason,
+                link=guide,
+                link_label=guide_label,
+                signature=commune_name(),
+            )
+        return Notice(
+            subject=_("Your petition has been received"),
+            paragraphs=[
+                _(
+                    "The commune has received the petition submitted on its portal with this e-mail address as "
+                    "contact. Its number on the portal: %(number)s."
+                )
+                % number,
+                _(
+                    "The commune checks that it can be received: a matter within the commune's competences, and the "
+                    "conditions that can be verified. It then publishes it here so that it can gather support, and "
+                    "tells you by e-mail."
+                ),
+                _(
+                    "The legal procedure starts when you deposit the paper petition, with the signatures on the "
+                    "official sheets, with the president of the council, who gives you a receipt."
+                ),
+                _("If you did not submit a petition, ignore this e-mail."),
+            ],
+            link=guide,
+            link_label=guide_label,
+            signature=commune_name(),
+        )
+
+    what = {
+        Petition.State.PUBLISHED: "the publication notice",
+        Petition.State.NOT_ADMITTED: "the pre-check answer",
+    }.get(petition.state, "the acknowledgement")
+    notice_after_commit(
+        to=petition.contact_email, language=petition.language, what=f"{what} of petition {petition.pk}", compose=compose
     )

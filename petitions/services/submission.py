@@ -7,7 +7,6 @@ import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -15,9 +14,9 @@ from moderation.models import Moderated
 from moderation.services import item_moderate
 from openmun import antiabuse
 from openmun.actions import audit_log, permission_require
-from openmun.mail import mail_after_commit
 from openmun.text import normalise
 from petitions.models import Petition
+from petitions.notices import pre_check_notice
 from petitions.selectors import signature_threshold_get
 from petitions.services.steps import Action, State, event_add, petition_locked, transition_check
 
@@ -77,18 +76,7 @@ def petition_file(petition: Petition, *, acting_user: AbstractBaseUser | None, s
             )
         petition.save()
         event_add(petition, Action.SUBMITTED, timezone.localdate(), acting_user=acting_user)
-        if petition.contact_email:
-            with translation.override(petition.language):
-                body = render_to_string(
-                    "petitions/email/petition_submitted.txt", {"petition": petition, "site_url": site_url}
-                )
-                subject = _("Your petition has been received")
-            mail_after_commit(
-                subject=subject,
-                body=body,
-                to=petition.contact_email,
-                what=f"the acknowledgement of petition {petition.pk}",
-            )
+        pre_check_notice(petition, site_url=site_url)
     return petition
 
 
@@ -131,18 +119,7 @@ def petition_publish(
         petition.full_clean()
         petition.save(update_fields=["state", "published_on"])
         event_add(petition, Action.PUBLISHED, today, acting_user=acting_user, notes=notes)
-        if petition.contact_email:
-            with translation.override(petition.language):
-                body = render_to_string(
-                    "petitions/email/petition_published.txt", {"petition": petition, "site_url": site_url}
-                )
-                subject = _("Your petition is published")
-            mail_after_commit(
-                subject=subject,
-                body=body,
-                to=petition.contact_email,
-                what=f"the publication notice of petition {petition.pk}",
-            )
+        pre_check_notice(petition, site_url=site_url)
     return petition
 
 
@@ -162,17 +139,5 @@ def petition_not_admit(
         petition.closed_on = today
         petition.save(update_fields=["state", "closed_on"])
         event_add(petition, Action.NOT_ADMITTED, today, acting_user=acting_user)
-        if petition.contact_email:
-            with translation.override(petition.language):
-                body = render_to_string(
-                    "petitions/email/petition_not_admitted.txt",
-                    {"petition": petition, "reason": petition.moderation_reason, "site_url": site_url},
-                )
-                subject = _("Your petition has not been published")
-            mail_after_commit(
-                subject=subject,
-                body=body,
-                to=petition.contact_email,
-                what=f"the pre-check answer of petition {petition.pk}",
-            )
+        pre_check_notice(petition, site_url=site_url)
     return petition

@@ -6,7 +6,7 @@ import pytest
 
 from petitions import services
 from petitions.models import CouncilSession, Petition
-from tests.petitions.test_services import SITE, at, published
+from tests.petitions.test_services import SITE, at, published, submit
 from tests.test_tasks import RefusingBackend
 
 pytestmark = pytest.mark.django_db
@@ -41,9 +41,13 @@ def test_the_agent_hears_of_each_step_in_arabic(commune, officer, mailoutbox, dj
     services.council_sessions_generate(year=2026)
     may = CouncilSession.objects.get(slug="2026-05-ordinary")
     with at(datetime.date(2026, 1, 6)), django_capture_on_commit_callbacks(execute=True):
-        petition = published(officer)
-    mailoutbox.clear()
+        petition = services.petition_publish(petition=submit(), acting_user=officer, site_url=SITE)
     page = f"{SITE}/ar/petitions/{petition.pk}/"
+    # The acknowledgement and the publication notice: text and HTML too, signed by the commune.
+    assert [message.subject for message in mailoutbox] == ["تم استلام عريضتكم", "تم نشر عريضتكم"]
+    assert all("جماعة بني ملال" in m.body and "جماعة بني ملال" in m.alternatives[0][0] for m in mailoutbox)
+    assert f"{SITE}/ar/petitions/guide/" in mailoutbox[0].body and page in mailoutbox[1].alternatives[0][0]
+    mailoutbox.clear()
     # Nobody confirmed the agent's address: no title, no name, no request in what is sent to it.
     never = [petition.title, petition.agent_name, petition.request]
 
@@ -119,8 +123,6 @@ def test_a_refusal_is_sent_in_french_with_its_reasons_and_its_notification_sends
 def test_a_withdrawal_before_publication_links_to_the_guide(
     commune, officer, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from tests.petitions.test_services import submit
-
     with at(datetime.date(2026, 1, 6)):
         petition = submit()
     mailoutbox.clear()
