@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 State = Petition.State
 PUBLISHED, PENDING, HIDDEN = Moderated.Status.PUBLISHED, Moderated.Status.PENDING, Moderated.Status.HIDDEN
-THANKS = {"ar": "شكرا لكم. سيراجعه المشرف.", "fr": "Merci. Un modérateur va l'examiner."}
+THANKS = {"ar": "شكرا لكم. سيطلع عليه المشرف.", "fr": "Merci. Un modérateur va l'examiner."}
 
 
 def url(name: str, language: str = "ar", **kwargs) -> str:
