@@ -16,7 +16,9 @@ class PortalAppConfig(AppConfig):
     """An app whose data the portal publishes: each feature app's AppConfig declares itself with this base.
 
     - Any change to one of its models moves the content version that every cached page is keyed under
-      (openmun/cache.py); apps that are not declared (Django's own, the search index) move nothing.
+      (openmun/cache.py); apps that are not declared (Django's own) move nothing, and neither do derived_models.
+    - derived_models names the models that only derive from others, as a cache does (the search index): the
+      change they follow has moved the version already.
     - printed_models names the models whose change also moves the version the PDFs are cached under.
     - printed_documents names, by dotted path, the functions f(*, language) that return a printed document,
       rendered once per version: the background worker calls them after a change to printed_models, so that
@@ -26,5 +28,6 @@ class PortalAppConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     printed_models: frozenset[str] = frozenset()
+    derived_models: frozenset[str] = frozenset()
     printed_documents: tuple[str, ...] = ()
     fixtures: tuple[str, ...] = ()

@@ -7,8 +7,9 @@ The one way the caches learn of a change is model_changed(model):
 Nothing else moves the versions (restore, which replaces the whole database, aside).
 
 Two versions:
-- CONTENT moves on any change to a model of an app declared as the portal's (openmun.apps.PortalAppConfig); the
-  page cache (openmun/pagecache.py) keys every page under it, so a change shows on the next request;
+- CONTENT moves on any change to a model of an app declared as the portal's (openmun.apps.PortalAppConfig), but
+  for the models it declares derived from others (the search index); the page cache (openmun/pagecache.py) keys
+  every page under it, so a change shows on the next request;
 - PRINTED moves only when what printed documents show changes (each app's printed_models); the PDFs are keyed
   under it, so a vote or a petition support does not throw away a render that took seconds. Once a change to them
   commits, the background worker renders the programme's PDF anew (openmun.tasks.printed_render_soon).
@@ -83,7 +84,7 @@ def scopes_for(model: type[models.Model]) -> tuple[str, ...]:
     """Return the versions that a change to the model moves: none for an app that is not the portal's."""
     # Not every model belongs to an installed app (Django's migration records, migrations' historical models).
     config = apps.app_configs.get(model._meta.app_label)
-    if not isinstance(config, PortalAppConfig):
+    if not isinstance(config, PortalAppConfig) or model._meta.model_name in config.derived_models:
         return ()
     if model._meta.model_name in config.printed_models:
         return (CONTENT, PRINTED)

@@ -25,6 +25,8 @@ from tests.budgets.factories import BudgetYearFactory, ProposalFactory, cycle_bu
 from tests.consultations.factories import CommentFactory, ContributionFactory, open_round
 from tests.factories import CommuneFactory, ProgrammeFactory, ProjectFactory
 from tests.petitions.factories import CouncilSessionFactory, PetitionFactory, SupportFactory
+from transparency import services as transparency_services
+from transparency.models import SearchSynonym
 
 pytestmark = pytest.mark.django_db
 
@@ -317,6 +319,15 @@ def ballot_record_paper(user):
     )
 
 
+def synonym_save(user):
+    return lambda: transparency_services.synonym_save(subject="النفايات", words="نفايات\nزبل", acting_user=user)
+
+
+def synonym_delete(user):
+    synonym = SearchSynonym.objects.create(subject="النفايات", words="نفايات\nزبل")
+    return lambda: transparency_services.synonym_delete(synonym=synonym, acting_user=user)
+
+
 # Services whose write changes what a page shows: each must move the content version.
 WRITES = {
     "moderation.services.item_moderate": item_moderate,
@@ -359,6 +370,9 @@ WRITES = {
     "budgets.services.voter_register": voter_register,
     "budgets.services.ballot_cast": ballot_cast,
     "budgets.services.ballot_record_paper": ballot_record_paper,
+    # What a search finds: the search pages.
+    "transparency.services.synonym_save": synonym_save,
+    "transparency.services.synonym_delete": synonym_delete,
 }
 
 # Services that write what no page shows, and so deliberately leave the cached pages alone.
@@ -422,7 +436,7 @@ def public_functions(module) -> set:
 
 
 def test_every_service_has_decided_how_it_invalidates():
-    modules = [moderation_services, consultation_services, budget_services] + [
+    modules = [moderation_services, consultation_services, budget_services, transparency_services] + [
         importlib.import_module(f"{petitions.services.__name__}.{module.name}")
         for module in pkgutil.iter_modules(petitions.services.__path__)
     ]

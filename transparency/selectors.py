@@ -10,10 +10,20 @@ from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils.safestring import SafeString
 
+from openmun.cache import CACHE_ERRORS, CONTENT, version_get
 from openmun.folding import normalise_for_stemming
-from openmun.search import excerpt, highlight, search_terms
+from openmun.search import (
+    Expansion,
+    Synonyms,
+    excerpt,
+    highlight,
+    search_terms,
+    synonym_words,
+    synonyms_index,
+    terms_expand,
+)
 from openmun.text import normalise
-from transparency.models import SearchEntry
+from transparency.models import SearchEntry, SearchSynonym
 from transparency.registry import SearchSource, registry
 
 # Results shown per kind on the grouped page; a kind's own page shows them all, PAGE_SIZE at a time.
@@ -50,28 +60,70 @@ def public_entries(language: str, sources: list[SearchSource]) -> QuerySet[Searc
     return SearchEntry.objects.filter(condition, language=language)
 
 
-def matching_entries(query: str, language: str, sources: list[SearchSource]) -> tuple[QuerySet[SearchEntry], list[str]]:
-    """Return the public entries that contain every folded term of the query, best first, and the terms.
+# The synonyms this process read last, with the content version they were read under: a change to them moves the
+# version (transparency.services), so they are read again once per change, not once per search.
+_synonyms: tuple[str, Synonyms] | None = None
 
-    Which entries match is decided by the folded column alone, the same on SQLite and PostgreSQL. On
-    PostgreSQL, the language's text-search configuration then ranks them; it only changes their order.
+
+def search_synonyms() -> Synonyms:
+    """Return the synonym groups staff declared, indexed: one query, then none until the content version moves."""
+    global _synonyms
+    try:
+        version = version_get(CONTENT)
+    except CACHE_ERRORS:
+        version = None
+    if version is not None and _synonyms is not None and _synonyms[0] == version:
+        return _synonyms[1]
+    synonyms = synonyms_index(synonym_words(words) for words in SearchSynonym.objects.values_list("words", flat=True))
+    if version is not None:
+        _synonyms = (version, synonyms)
+    return synonyms
+
+
+def matching_entries(query: str, language: str, sources: list[SearchSource]) -> tuple[QuerySet[SearchEntry], list[str]]:
+    """Return the public entries that contain every folded term of the query, best first, and the words to mark.
+
+    A word (or expression) of the query that staff made a synonym of others matches any of them. Which entries
+    match is decided by the folded column alone, the same on SQLite and PostgreSQL. On PostgreSQL, the language's
+    text-search configuration then ranks them, with the synonyms too; it only changes their order.
     """
-    terms = search_terms(query[:MAX_QUERY_LENGTH])
+    query = query[:MAX_QUERY_LENGTH]
+    expansion = terms_expand(search_terms(query), search_synonyms())
     entries = public_entries(language, sources)
-    for term in terms:
-        entries = entries.filter(folded__icontains=term)
+    for clause in expansion.clauses:
+        entries = entries.filter(_any_alternative(clause))
     if connection.vendor == "postgresql" and language in TEXT_SEARCH_CONFIGS:
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+        from django.contrib.postgres.search import SearchRank, SearchVector
 
         config = TEXT_SEARCH_CONFIGS[language]
         vector = SearchVector("title", weight="A", config=config) + SearchVector("body", weight="B", config=config)
-        text_query = SearchQuery(normalise_for_stemming(query[:MAX_QUERY_LENGTH]), config=config, search_type="plain")
-        entries = entries.annotate(rank=SearchRank(vector, text_query)).order_by(
+        entries = entries.annotate(rank=SearchRank(vector, _text_query(query, expansion, config))).order_by(
             "kind", "-rank", F("date").desc(nulls_last=True), "title", "object_id"
         )
     else:
         entries = entries.order_by("kind", F("date").desc(nulls_last=True), "title", "object_id")
-    return entries, terms
+    return entries, expansion.words
+
+
+def _any_alternative(clause: list[tuple[str, ...]]) -> Q:
+    """Return the condition that an entry holds one of the alternatives, each of whose words it must hold."""
+    condition = Q(pk__in=[])
+    for alternative in clause:
+        holds = Q()
+        for word in alternative:
+            holds &= Q(folded__icontains=word)
+        condition |= holds
+    return condition
+
+
+def _text_query(query: str, expansion: Expansion, config: str):
+    """Return PostgreSQL's text query for ranking: the query as typed, or any synonym of its words."""
+    from django.contrib.postgres.search import SearchQuery
+
+    text_query = SearchQuery(normalise_for_stemming(query), config=config, search_type="plain")
+    for spelling in expansion.spellings:
+        text_query |= SearchQuery(normalise_for_stemming(spelling), config=config, search_type="plain")
+    return text_query
 
 
 def hit_build(entry: SearchEntry, terms: list[str]) -> SearchHit:
@@ -89,7 +141,7 @@ def search_data(*, query: str, language: str, kind: str = "", page: str | int | 
     """Return the results of a search grouped by kind, or one kind's results a page at a time.
 
     Three queries at most, whatever the data: the counts per kind, then the first results of every kind (one
-    window query), or one page of a kind.
+    window query), or one page of a kind; and the synonyms, read once per content version (search_synonyms).
     """
     sources = registry.search_sources()
     # Control characters never reach the database (PostgreSQL refuses a NUL in text); they match nothing anyway.
