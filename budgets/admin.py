@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import get_language_bidi, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
@@ -23,6 +24,7 @@ from budgets import imports, models, services
 from budgets.forms import BudgetFileForm, PaperBallotForm
 from budgets.selectors import amount_sum
 from moderation.admin import ModeratedAdmin
+from openmun import admin_columns as columns
 from openmun.spreadsheets import csv_response, xlsx_response
 
 IMPORT_SALT = "budgets.import.table"
@@ -282,7 +284,7 @@ class PhaseInline(TranslationTabularInline):
 
 @admin.register(models.Cycle)
 class CycleAdmin(TabbedTranslationAdmin):
-    list_display = ("title", "year", "envelope", "is_published", "is_demonstration", "status_display")
+    list_display = ("title", "year", "envelope_amount", "is_published", "is_demonstration", "status_display")
     list_filter = ("is_published", "is_demonstration")
     prepopulated_fields = {"slug": ("title_fr",)}
     fields = ("year", "slug", "title", "description", "envelope", "rulebook", "is_published", "is_demonstration")
@@ -291,6 +293,10 @@ class CycleAdmin(TabbedTranslationAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("phases")
+
+    @admin.display(description=_("envelope (dirhams)"), ordering="envelope")
+    def envelope_amount(self, obj):
+        return columns.amount(obj.envelope)
 
     @admin.display(description=_("status"))
     def status_display(self, obj):
@@ -371,17 +377,11 @@ class ProposalUpdateInline(TranslationStackedInline):
 class ProposalAdmin(ModeratedAdmin, TabbedTranslationAdmin):
     form = ProposalAdminForm
     actions = ["publish_selected", "hide_selected"]
-    list_display = (
-        "__str__",
-        "cycle",
-        "neighbourhood",
-        "estimated_cost",
-        "status",
-        "report_count",
-        "eligibility",
-        "revised_cost",
-        "created_at",
-    )
+    # The cycle is a filter, and the revised cost shows under the estimate: the review status, the reports and the
+    # date stay in sight at 1280 px and on a tablet.
+    list_display = ("excerpt", "neighbourhood", "cost", "status", "report_count", "eligibility", "created")
+    list_display_links = ("excerpt",)
+    excerpt_field = "title"
     list_filter = ("status", "eligibility", "cycle", "progress_status")
     search_fields = ("title", "description", "neighbourhood")
     list_select_related = ("cycle",)
@@ -411,6 +411,21 @@ class ProposalAdmin(ModeratedAdmin, TabbedTranslationAdmin):
         # Citizens submit proposals on the cycle's page, during its proposals phase.
         return False
 
+    @admin.display(description=_("title"), ordering="title")
+    def excerpt(self, obj):
+        return super().excerpt(obj)
+
+    @admin.display(description=_("estimated cost (dirhams)"), ordering="estimated_cost")
+    def cost(self, obj):
+        if obj.revised_cost is None:
+            return columns.amount(obj.estimated_cost)
+        return format_html(
+            '{}<br><span class="admin-note">{} {}</span>',
+            columns.amount(obj.estimated_cost),
+            _("revised:"),
+            columns.amount(obj.revised_cost),
+        )
+
     def save_model(self, request, obj, form, change):
         review_fields = {
             "eligibility",
@@ -431,7 +446,7 @@ class ProposalAdmin(ModeratedAdmin, TabbedTranslationAdmin):
 
 @admin.register(models.Ballot)
 class BallotAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "cycle", "channel", "choice_count", "created_at", "updated_at")
+    list_display = ("__str__", "cycle", "channel", "choice_count", "created", "updated")
     list_filter = ("cycle", "channel")
     list_select_related = ("cycle",)
     fields = ("cycle", "channel", "paper_reference", "recorded_by", "created_at", "updated_at", "chosen")
@@ -439,6 +454,14 @@ class BallotAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("choices__proposal")
+
+    @admin.display(description=_("cast on"), ordering="created_at")
+    def created(self, obj):
+        return columns.day(obj.created_at)
+
+    @admin.display(description=_("last changed on"), ordering="updated_at")
+    def updated(self, obj):
+        return columns.day(obj.updated_at)
 
     @admin.display(description=_("choices"))
     def choice_count(self, obj):

@@ -11,6 +11,7 @@ from moderation import exports, services
 from moderation.forms import HideReasonForm
 from moderation.models import Moderated
 from moderation.views import moderated_message
+from openmun import admin_columns as columns
 from openmun import spreadsheets
 from openmun.links import site_url
 
@@ -42,6 +43,17 @@ class ModeratedAdmin(admin.ModelAdmin):
     actions = ["publish_selected", "hide_selected"]
     moderation_fields = ("status", "moderation_reason", "moderated_at", "moderated_by", "report_count")
     export_name = ""
+    # The citizen's text that the list shows as an excerpt, one short column instead of a text that wraps a word
+    # a line (the full text is on the item's page and in the moderation queue).
+    excerpt_field = "text"
+
+    @admin.display(description=_("text"))
+    def excerpt(self, obj):
+        return columns.excerpt(getattr(obj, self.excerpt_field))
+
+    @admin.display(description=_("submitted on"), ordering="created_at")
+    def created(self, obj):
+        return columns.day(obj.created_at)
 
     def get_list_filter(self, request):
         return (*super().get_list_filter(request), ReportedFilter)

@@ -14,12 +14,12 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from moderation.admin import ModeratedAdmin
+from openmun import admin_columns as columns
 from openmun.links import site_url
 from petitions import forms as step_forms
 from petitions import models, services
@@ -35,7 +35,7 @@ class AgendaItemInline(TranslationTabularInline):
 
 @admin.register(models.CouncilSession)
 class CouncilSessionAdmin(TabbedTranslationAdmin):
-    list_display = ("title", "kind", "period_start", "period_end", "starts_on", "ends_on")
+    list_display = ("title", "kind", "expected", "held")
     list_filter = ("kind",)
     search_fields = ("title_ar", "title_fr")
     date_hierarchy = "period_start"
@@ -47,6 +47,14 @@ class CouncilSessionAdmin(TabbedTranslationAdmin):
     )
     readonly_fields = ("report_links",)
     inlines = [AgendaItemInline]
+
+    @admin.display(description=_("expected from"), ordering="period_start")
+    def expected(self, obj):
+        return columns.period(obj.period_start, obj.period_end)
+
+    @admin.display(description=_("Dates"), ordering="starts_on")
+    def held(self, obj):
+        return columns.period(obj.starts_on, obj.ends_on)
 
     @admin.display(description=_("session report (PDF)"))
     def report_links(self, obj):
@@ -167,18 +175,18 @@ class PetitionAdmin(ModeratedAdmin, TabbedTranslationAdmin):
     can be taken down and put back by the portal's moderation actions."""
 
     actions = ["publish_selected", "hide_selected"]
+    # Kind and channel are filters: the state, the deadlines and the dates stay in sight at 1280 px and on a tablet.
     list_display = (
-        "title",
-        "kind",
-        "channel",
+        "title_excerpt",
         "state",
         "status",
         "report_count",
         "support_count",
-        "deposited_on",
+        "deposited",
         "notice_deadline_display",
-        "created_at",
+        "created",
     )
+    list_display_links = ("title_excerpt",)
     list_filter = ("state", "status", "kind", "channel", "domain")
     search_fields = ("title", "agent_name", "association_name", "receipt_number")
     date_hierarchy = "created_at"
@@ -289,7 +297,15 @@ class PetitionAdmin(ModeratedAdmin, TabbedTranslationAdmin):
 
     @admin.display(description=_("limit for notifying a refusal"))
     def notice_deadline_display(self, obj):
-        return date_format(obj.notice_deadline) if obj.notice_deadline else "-"
+        return columns.day(obj.notice_deadline)
+
+    @admin.display(description=_("title"), ordering="title")
+    def title_excerpt(self, obj):
+        return columns.excerpt(obj.title)
+
+    @admin.display(description=_("deposited on"), ordering="deposited_on")
+    def deposited(self, obj):
+        return columns.day(obj.deposited_on)
 
     def _moderate(self, request, queryset, decision: str, reason: str = "") -> None:
         # The first publication is the procedure's step, with its timeline and e-mail; a petition not admitted

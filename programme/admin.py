@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.db import models as db_models
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from openmun import admin_columns as columns
+from openmun.templatetags.openmun import percent
 from programme import models
 from programme.reports import next_session_label
 
@@ -115,14 +117,38 @@ class ActivityParentField(forms.ModelChoiceField):
         return f"{obj.number}. {obj.text[:40]}"
 
 
-class ActivityInline(TranslationTabularInline):
+ACTIVITY_TEXT_LABELS = {"ar": _("text in Arabic"), "fr": _("text in French")}
+
+
+class ActivityInlineForm(forms.ModelForm):
+    """An activity on one row: its text in each language side by side, each typed in its own direction, on one line
+    that grows only for a long text. The text in the default language is required, as the translated admin has it."""
+
+    class Meta:
+        model = models.Activity
+        fields = ("number", "parent", *(f"text_{code}" for code, _name in settings.LANGUAGES), "is_done")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, name in settings.LANGUAGES:
+            field = self.fields[f"text_{code}"]
+            field.label = ACTIVITY_TEXT_LABELS.get(code, name)
+            field.required = code == settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+            direction = "rtl" if translation.get_language_info(code)["bidi"] else "ltr"
+            field.widget = forms.Textarea(attrs={"rows": 1, "lang": code, "dir": direction, "class": "activity-text"})
+
+
+class ActivityInline(admin.TabularInline):
+    """A project's activities, one row each: a plain tabular inline, so that both languages show side by side
+    instead of a row of language tabs in each row (static/css/admin.css sizes the columns)."""
+
     model = models.Activity
+    form = ActivityInlineForm
     fk_name = "project"
     extra = 0
-    fields = ("number", "parent", "text", "is_done")
+    fields = ActivityInlineForm.Meta.fields
     ordering = ("parent_id", "number")
-    # Sixty activities with two languages each: keep the rows narrow enough for the page.
-    formfield_overrides = {db_models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 32})}}
+    classes = ("activities-inline",)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "parent":
@@ -130,6 +156,50 @@ class ActivityInline(TranslationTabularInline):
             kwargs["queryset"] = models.Activity.objects.filter(project_id=project_id, parent__isnull=True)
             kwargs["form_class"] = ActivityParentField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "parent":
+            # The parent is another row of the same table: no links to add, change or open one elsewhere.
+            widget = formfield.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return formfield
+
+
+@admin.register(models.Activity)
+class ActivityAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
+    """One activity's own history, reached from its project's history: every version, and the restoring of one
+    (a new change, recorded too), even of a deleted activity. Activities are edited on their project's page, so
+    this admin is not listed on the index."""
+
+    list_display = ("number", "text_excerpt", "project", "is_done")
+    list_display_links = ("text_excerpt",)
+    list_filter = ("project",)
+    list_select_related = ("project",)
+    fields = ("project", "parent", "number", "text", "is_done")
+
+    def get_model_perms(self, request):
+        return {}
+
+    def response_change(self, request, obj):
+        # After restoring a version, back to the project, where the activity is edited with the others.
+        response = super().response_change(request, obj)
+        if "_continue" in request.POST:
+            return response
+        return HttpResponseRedirect(reverse("admin:programme_project_change", args=[obj.project_id]))
+
+    @admin.display(description=_("text"), ordering="text")
+    def text_excerpt(self, obj):
+        return columns.excerpt(obj.text)
+
+
+def activity_versions(project_id: int) -> list:
+    """Return the latest recorded version of each activity a project has had, deleted ones included, by number."""
+    latest = {}
+    for record in models.Activity.history.filter(project_id=project_id).order_by("history_date", "history_id"):
+        latest[record.id] = record
+    return sorted(latest.values(), key=lambda record: (record.parent_id or 0, record.number, record.id))
 
 
 class ProjectUpdateInline(TranslationStackedInline):
@@ -139,19 +209,19 @@ class ProjectUpdateInline(TranslationStackedInline):
 
 @admin.register(models.Project)
 class ProjectAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
+    # Few and narrow columns, as the public pages write them, so that the list fits at 1280 px and on a tablet in
+    # Arabic: the axis is a filter, the two dates one column.
     list_display = (
         "number",
-        "title",
-        "axis",
-        "estimated_cost",
-        "start_date",
-        "end_date",
+        "title_excerpt",
+        "cost",
+        "schedule",
         "status",
         "progress_display",
         "late_display",
     )
-    list_display_links = ("title",)
-    list_filter = ("axis", "status", "partners")
+    list_display_links = ("title_excerpt",)
+    list_filter = ("status", "axis", "partners")
     search_fields = ("title_ar", "title_fr", "summary_ar", "summary_fr")
     list_select_related = ("axis",)
     autocomplete_fields = ("partners",)
@@ -163,13 +233,32 @@ class ProjectAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
         (_("Partners and progress"), {"fields": ("partners", "status", "progress")}),
     )
     inlines = [ActivityInline, ProjectUpdateInline]
+    # The history shows the project's versions (partners included), then each activity with a link to its own.
+    object_history_template = "admin/programme/project/object_history.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_listing()
 
+    def history_view(self, request, object_id, extra_context=None):
+        extra_context = {"activity_versions": activity_versions(object_id), **(extra_context or {})}
+        return super().history_view(request, object_id, extra_context)
+
+    @admin.display(description=_("title"), ordering="title")
+    def title_excerpt(self, obj):
+        return columns.excerpt(obj.title)
+
+    @admin.display(description=_("Cost"), ordering="estimated_cost")
+    def cost(self, obj):
+        return columns.amount(obj.estimated_cost)
+
+    @admin.display(description=_("Schedule"), ordering="start_date")
+    def schedule(self, obj):
+        return columns.period(obj.start_date, obj.end_date)
+
     @admin.display(description=_("progress (%)"))
     def progress_display(self, obj):
-        return obj.reported_progress  # None shows as the admin's empty value: nothing reported
+        progress = obj.reported_progress
+        return self.get_empty_value_display() if progress is None else percent(progress)  # None: nothing reported
 
     @admin.display(description=_("late"), boolean=True)
     def late_display(self, obj):

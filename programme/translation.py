@@ -1,5 +1,6 @@
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
+from simple_history.models import HistoricalRecords
 
 from programme import models
 
@@ -95,8 +96,22 @@ for history_model in (
     models.CommitteeMeeting,
     models.Axis,
     models.Partner,
-    models.Project,
     models.Activity,
     models.ProjectUpdate,
 ):
     simple_history.register(history_model)
+
+
+class LoadAwareHistoricalRecords(HistoricalRecords):
+    """History that leaves out what loaddata sets: it saves each row raw (no version recorded) and then sets its
+    many-to-many fields, which would otherwise record a version of every loaded project."""
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        if kwargs.get("raw"):
+            instance.skip_history_when_saving = True  # read by the m2m_changed receiver that follows
+        super().post_save(instance, created, using=using, **kwargs)
+
+
+# A change to a project's partners is a change to the project: each one records a version of the project with its
+# partners (django-simple-history's m2m_fields), which the admin's history shows.
+simple_history.register(models.Project, records_class=LoadAwareHistoricalRecords, m2m_fields=["partners"])

@@ -1,0 +1,90 @@
+"""The project's history in the admin: partner changes are versions of the project, and each activity has its own
+history, from which staff restore one activity alone (a deleted one too)."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from programme.models import Activity, Project
+from tests.factories import PartnerFactory, programme_build
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_partner_change_is_recorded_and_shown_in_the_projects_history(admin_client):
+    programme_build()
+    project = Project.objects.get(slug="project-1")
+    added = PartnerFactory()
+    before = project.history.count()
+    project.partners.add(added)
+    latest = project.history.latest("history_date")
+    assert project.history.count() == before + 1
+    assert added.pk in {row.partner_id for row in latest.partners.all()}
+    with translation.override("fr"):
+        html = admin_client.get(reverse("admin:programme_project_history", args=[project.pk])).content.decode()
+    changes = html[html.index("change-history") :]
+    assert "Partenaires" in changes and added.name_fr in changes
+
+
+def activity_form(activity: Activity) -> dict:
+    return {
+        "project": activity.project_id,
+        "parent": activity.parent_id or "",
+        "number": activity.number,
+        "text_ar": activity.text_ar,
+        "text_fr": activity.text_fr or "",
+        "is_done": "on" if activity.is_done else "",
+    }
+
+
+def test_one_activity_is_restored_from_its_own_history_without_touching_the_others(admin_client):
+    programme_build()
+    project = Project.objects.get(slug="project-1")
+    activity, other = project.activities.filter(parent__isnull=True).order_by("number")[:2]
+    activity.save()  # the version to come back to
+    good = activity.history.latest("history_date")
+    activity.text_ar = "نص خاطئ"
+    activity.save()
+    other.text_ar = "تعديل آخر يبقى"
+    other.save()
+
+    history = admin_client.get(reverse("admin:programme_project_history", args=[project.pk])).content.decode()
+    activity_history = reverse("admin:programme_activity_history", args=[activity.pk])
+    assert activity_history in history
+    assert admin_client.get(activity_history).status_code == 200
+    restore = reverse("admin:programme_activity_simple_history", args=[activity.pk, good.history_id])
+    assert admin_client.get(restore).status_code == 200
+    response = admin_client.post(
+        restore,
+        activity_form(Activity(**{f.attname: getattr(good, f.attname) for f in Activity._meta.concrete_fields})),
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:programme_project_change", args=[project.pk])
+    activity.refresh_from_db()
+    other.refresh_from_db()
+    assert activity.text_ar == good.text_ar and other.text_ar == "تعديل آخر يبقى"
+    assert activity.history.latest("history_date").history_user.is_superuser
+
+
+def test_a_deleted_activity_is_listed_in_the_projects_history_and_restored(admin_client):
+    programme_build()
+    project = Project.objects.get(slug="project-1")
+    activity = project.activities.filter(parent__isnull=True, children__isnull=True).first() or (
+        project.activities.filter(parent__isnull=False).first()
+    )
+    activity.save()
+    good = activity.history.latest("history_date")
+    pk, text = activity.pk, activity.text_ar
+    activity.delete()
+    history = admin_client.get(reverse("admin:programme_project_history", args=[project.pk])).content.decode()
+    assert reverse("admin:programme_activity_history", args=[pk]) in history
+    restore = reverse("admin:programme_activity_simple_history", args=[pk, good.history_id])
+    form = activity_form(Activity(**{f.attname: getattr(good, f.attname) for f in Activity._meta.concrete_fields}))
+    assert admin_client.post(restore, form).status_code == 302
+    assert Activity.objects.get(pk=pk).text_ar == text
+
+
+def test_the_activity_admin_is_not_on_the_index(admin_client):
+    assert (
+        reverse("admin:programme_activity_changelist") not in admin_client.get(reverse("admin:index")).content.decode()
+    )
