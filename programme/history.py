@@ -115,8 +115,35 @@ def _value(record, model_field: models.Field):
     return getattr(record, model_field.attname)
 
 
-def entries_for(records: list, model: type[models.Model], subject, *, axes, activities, roles) -> list[HistoryEntry]:
-    """Return the history entries of one model's records: each compared with the record before it."""
+def partner_names_by_record(project_id: int) -> dict[int, set[str]]:
+    """Return the partners each recorded version of a project had, by version, in the page's language.
+
+    One query whatever the history. A version recorded before partners were (migration 0007 gave each project's
+    latest version its partners) has none here, like a version without partners.
+    """
+    language = get_language() or settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    rows = Project.history.model.partners.model.objects.filter(history__id=project_id).values_list(
+        "history_id", f"partner__name_{language}", f"partner__name_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"
+    )
+    names: dict[int, set[str]] = {}
+    for history_id, name, default_name in rows:
+        names.setdefault(history_id, set()).add(name or default_name or _("a deleted partner"))
+    return names
+
+
+def partners_display(names: set[str]) -> SafeString | str:
+    if not names:
+        return format_html('<span class="note">{}</span>', _("empty"))
+    return "، ".join(sorted(names)) if get_language() == "ar" else ", ".join(sorted(names))
+
+
+def entries_for(
+    records: list, model: type[models.Model], subject, *, axes, activities, roles, partners=None
+) -> list[HistoryEntry]:
+    """Return the history entries of one model's records: each compared with the record before it.
+
+    partners, for a project's records, holds the partners of each version (partner_names_by_record).
+    """
     fields = public_fields(model)
     previous: dict[int, object] = {}
     entries = []
@@ -142,6 +169,11 @@ def entries_for(records: list, model: type[models.Model], subject, *, axes, acti
                 for f in fields
                 if _value(before, f) != _value(record, f)
             ]
+            if partners is not None:
+                old, new = partners.get(before.history_id, set()), partners.get(record.history_id, set())
+                if old != new:
+                    label = str(Project._meta.get_field("partners").verbose_name)
+                    changes.append(FieldChange(label=label, old=partners_display(old), new=partners_display(new)))
             if not changes:
                 continue
         entries.append(
@@ -169,7 +201,7 @@ def project_history_data(slug: str, *, page: str | int | None = 1) -> dict:
     """Return a project with one page of its history, newest first, or raise Http404.
 
     A fixed number of queries: the project, the records of the project, of its activities and of its updates,
-    the staff accounts with their groups, and the axes the records name.
+    the partners of the project's records, the staff accounts with their groups, and the axes the records name.
     """
     try:
         project = Project.objects.select_related("axis").get(slug=slug)
@@ -187,7 +219,13 @@ def project_history_data(slug: str, *, page: str | int | None = 1) -> dict:
     activities = {record.id: record.number for record in activity_records}
     context = {"axes": axes, "activities": activities, "roles": roles}
     entries = (
-        entries_for(project_records, Project, lambda r: _("the project"), **context)
+        entries_for(
+            project_records,
+            Project,
+            lambda r: _("the project"),
+            partners=partner_names_by_record(project.pk),
+            **context,
+        )
         + entries_for(activity_records, Activity, activity_subject, **context)
         + entries_for(
             update_records,

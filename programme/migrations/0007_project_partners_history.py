@@ -5,25 +5,72 @@ import simple_history.models
 from django.db import migrations, models
 
 
-class Migration(migrations.Migration):
+def latest_versions_partners(apps, schema_editor):
+    """Give each project's latest recorded version the partners it has, so that the first partner change after this
+    migration is compared with what the project had, not with nothing."""
+    Project = apps.get_model("programme", "Project")
+    HistoricalProject = apps.get_model("programme", "HistoricalProject")
+    HistoricalPartners = apps.get_model("programme", "HistoricalProject_partners")
+    latest = {}
+    for version in HistoricalProject.objects.order_by("history_date", "history_id"):
+        latest[version.id] = version
+    HistoricalPartners.objects.bulk_create(
+        HistoricalPartners(
+            id=link.pk, history=latest[link.project_id], project_id=link.project_id, partner_id=link.partner_id
+        )
+        for link in Project.partners.through.objects.all()
+        if link.project_id in latest
+    )
 
+
+class Migration(migrations.Migration):
     dependencies = [
-        ('programme', '0006_letterhead_signature'),
+        ("programme", "0006_letterhead_signature"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalProject_partners',
+            name="HistoricalProject_partners",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='programme.historicalproject')),
-                ('partner', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programme.partner')),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programme.project')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="programme.historicalproject",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programme.partner",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programme.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalProject_partners',
+                "verbose_name": "HistoricalProject_partners",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
+        migrations.RunPython(latest_versions_partners, migrations.RunPython.noop),
     ]

@@ -1,10 +1,12 @@
-"""The project's history in the admin: partner changes are versions of the project, and each activity has its own
-history, from which staff restore one activity alone (a deleted one too)."""
+"""The project's history: partner changes are versions of the project (in the admin, and by role on the public
+page), and each activity has its own history in the admin, from which staff restore one activity alone."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import translation
 
+from programme.history import ROLE_EDITOR
 from programme.models import Activity, Project
 from tests.factories import PartnerFactory, programme_build
 
@@ -88,3 +90,22 @@ def test_the_activity_admin_is_not_on_the_index(admin_client):
     assert (
         reverse("admin:programme_activity_changelist") not in admin_client.get(reverse("admin:index")).content.decode()
     )
+
+
+def test_the_public_history_shows_a_partner_change_by_role_only(client, django_user_model):
+    programme_build()
+    editor = django_user_model.objects.create_user("amina.editor", first_name="Amina", last_name="Bennani")
+    editor.groups.add(Group.objects.get(name="programme editors"))
+    project = Project.objects.get(slug="project-1")
+    project._history_user = editor
+    project.save()  # a version with the partners it has
+    added = PartnerFactory(name_fr="Agence du bassin hydraulique", name_ar="وكالة الحوض المائي")
+    project._history_user = editor
+    project.partners.add(added)
+    with translation.override("fr"):
+        html = client.get(reverse("programme:project-history", kwargs={"slug": project.slug})).content.decode()
+        assert str(ROLE_EDITOR) in html
+    assert "Agence du bassin hydraulique" in html and "Amina" not in html and "amina.editor" not in html
+    with translation.override("ar"):
+        html = client.get(reverse("programme:project-history", kwargs={"slug": project.slug})).content.decode()
+    assert "وكالة الحوض المائي" in html
