@@ -6,9 +6,12 @@ from django.contrib.auth.models import User
 
 from consultations.models import Comment
 from moderation.models import Moderated
+from petitions import services as petition_services
 from petitions.models import Petition
-from programme.models import Project
+from programme.models import Programme, Project
 from tests.browser.conftest import ARTIFACTS, screenshot
+from tests.budgets.factories import ProposalFactory
+from tests.consultations.factories import ContributionFactory, open_round
 from tests.petitions.factories import PetitionFactory
 
 pytestmark = pytest.mark.browser
@@ -53,8 +56,8 @@ def artifact(name: str):
     return ARTIFACTS / f"{name}.png"
 
 
-def assert_fits(page, name: str, columns: list[str]) -> None:
-    for width in WIDTHS:
+def assert_fits(page, name: str, columns: list[str], widths=WIDTHS) -> None:
+    for width in widths:
         page.set_viewport_size({"width": width, "height": 900})
         sizes = overflow(page)
         assert sizes["page"] <= sizes["screen"], (width, sizes)
@@ -137,3 +140,23 @@ def test_the_petition_steps_stand_clear_of_the_title(administrator, page):
         assert page.locator(".object-tools").get_by_role("link", name="السجل").is_visible()
         page.screenshot(path=artifact(f"admin-petition-steps-ar-{width}px"))
     page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_every_other_portal_list_fits_in_arabic(administrator, page):
+    programme = Programme.objects.get()
+    consultation_round = open_round(programme, title_ar="المشاركة المواطنة 1: جمع الأفكار والمقترحات")
+    ContributionFactory(round=consultation_round, text=LONG_COMMENT, status=Moderated.Status.PENDING)
+    PetitionFactory(title="تعميم الإنارة العمومية في أزقة حي الأمل وحي النصر وتهيئة المساحات الخضراء المجاورة")
+    petition_services.council_sessions_generate(year=2031)
+    ProposalFactory(title="تهيئة ملعب القرب في حي السلام مع الإنارة والمدرجات ومرافق الصرف", revised_cost=150000)
+    lists = {
+        "consultations/round": ["status_display", "opens", "closes"],
+        "consultations/contribution": ["excerpt", "status", "report_count", "created"],
+        "petitions/petition": ["title_excerpt", "state", "status", "deposited", "created"],
+        "petitions/councilsession": ["expected", "held"],
+        "budgets/cycle": ["envelope_amount", "status_display"],
+        "budgets/proposal": ["excerpt", "cost", "status", "report_count", "eligibility", "created"],
+    }
+    for path, columns in lists.items():
+        page.goto(f"{administrator}/ar/admin/{path}/")
+        assert_fits(page, f"admin-{path.replace('/', '-')}-ar", columns, widths=(1280, 1024))
