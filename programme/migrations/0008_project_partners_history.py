@@ -25,7 +25,7 @@ def latest_versions_partners(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programme", "0006_letterhead_signature"),
+        ("programme", "0007_programme_editors_search_synonyms"),
     ]
 
     operations = [
