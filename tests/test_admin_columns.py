@@ -64,7 +64,7 @@ def test_the_comments_list_shows_an_excerpt_the_status_and_the_moroccan_date(adm
         response = admin_client.get(reverse("admin:consultations_comment_changelist"))
     html = response.content.decode()
     assert LONG_TEXT not in html and columns.excerpt(LONG_TEXT) in html
-    assert "في انتظار المراجعة" in html
+    assert "في انتظار الإشراف" in html
     assert '<time datetime="2026-05-04T10:00:00+01:00">4 ماي 2026</time>' in html
     for column in ("excerpt", "project_number", "status", "report_count", "created"):
         assert f"column-{column}" in html, column
