@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from moderation.admin import ModeratedAdmin
@@ -315,7 +316,7 @@ class PetitionAdmin(ModeratedAdmin, TabbedTranslationAdmin):
             self.message_user(
                 request,
                 _("Petitions never published are pre-checked with the steps on their page: %(titles)s")
-                % {"titles": ", ".join(str(p) for p in never)},
+                % {"titles": pgettext("list separator", ", ").join(str(p) for p in never)},
                 messages.WARNING,
             )
         queryset = queryset.filter(published_on__isnull=False)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from openmun.links import absolute_url
 from openmun.mail import Notice, notice_after_commit
@@ -162,10 +163,14 @@ def pre_check_notice(petition: Petition, *, site_url: str) -> None:
         guide_label = _("How to petition the commune: the full guide")
         if petition.state == Petition.State.PUBLISHED:
             if petition.kind == Petition.Kind.CITIZENS:
-                filing = _(
+                filing = ngettext(
+                    "Online support is non-binding. To file the petition, collect at least %(threshold)s signature "
+                    "on the official sheets, which you can print from the petition's page, and deposit them with the "
+                    "president of the council, who gives you a receipt.",
                     "Online support is non-binding. To file the petition, collect at least %(threshold)s signatures "
                     "on the official sheets, which you can print from the petition's page, and deposit them with the "
-                    "president of the council, who gives you a receipt."
+                    "president of the council, who gives you a receipt.",
+                    petition.signature_threshold,
                 ) % {"threshold": petition.signature_threshold}
             else:
                 filing = _(

@@ -7,7 +7,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from openmun.ical import calendar_document
@@ -27,7 +29,9 @@ def search(request):
         kind=request.GET.get("kind", ""),
         page=request.GET.get("page", 1),
     )
-    context["breadcrumbs"] = [crumb(_("Search"))]
+    # The query keeps its own direction inside the sentence that reports on it ("2024 budget" in Arabic).
+    context["query_isolated"] = format_html("<bdi>{}</bdi>", context["query"])
+    context["breadcrumbs"] = [crumb(pgettext("page title", "Search"))]
     response = render(request, "transparency/search.html", context)
     # Result pages are endless: kept out of search engines (robots.txt says so too).
     response["X-Robots-Tag"] = "noindex"

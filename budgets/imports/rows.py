@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from budgets.imports.amounts import amount_parse
 from budgets.models import BudgetLine
@@ -25,7 +26,9 @@ TOTAL_CODES = ("total", "totals", "المجموع", "مجموع", "total génér
 TOTAL_FOLDED = frozenset(fold_for_comparison(code) for code in TOTAL_CODES)
 # A message quotes only the start of a cell: the preview shows it in a table.
 QUOTED_LENGTH = 40
-LABEL_TOO_LONG = _("The label is longer than %(count)d characters.")
+LABEL_TOO_LONG = ngettext_lazy(
+    "The label is longer than %(count)d character.", "The label is longer than %(count)d characters.", "count"
+)
 
 Seen = dict[tuple[str, str, str], int]
 
@@ -130,7 +133,11 @@ class LineRowForm(forms.Form):
         model_field="code",
         error_messages={
             "required": _("The category code is missing."),
-            "max_length": _("The category code is longer than %(count)d characters."),
+            "max_length": ngettext_lazy(
+                "The category code is longer than %(count)d character.",
+                "The category code is longer than %(count)d characters.",
+                "count",
+            ),
         },
     )
     label_ar = TextColumn(

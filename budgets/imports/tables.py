@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 
 from defusedxml import DefusedXmlException
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +81,11 @@ def rows_collect(rows: Iterable[Sequence[str]], table: list[list[str]]) -> list[
             cells.pop()
         if any(len(cell) > MAX_CELL_LENGTH for cell in cells):
             raise BudgetFileError(
-                _("Row %(row)d has a cell longer than %(count)d characters.")
+                ngettext(
+                    "Row %(row)d has a cell longer than %(count)d character.",
+                    "Row %(row)d has a cell longer than %(count)d characters.",
+                    MAX_CELL_LENGTH,
+                )
                 % {"row": number, "count": MAX_CELL_LENGTH}
             )
         table.append(cells)
@@ -138,9 +143,12 @@ def csv_table(text: str) -> list[list[str]]:
         # The csv module refuses a field over csv.field_size_limit() (128 KiB), which is also what a quotation
         # mark left open makes of the rest of the file.
         raise BudgetFileError(
-            _(
+            ngettext(
+                "Row %(row)d cannot be read as CSV: a cell is longer than %(count)d character, or a quotation mark "
+                "is not closed.",
                 "Row %(row)d cannot be read as CSV: a cell is longer than %(count)d characters, or a quotation mark "
-                "is not closed."
+                "is not closed.",
+                MAX_CELL_LENGTH,
             )
             % {"row": len(table) + 1, "count": MAX_CELL_LENGTH}
         ) from None

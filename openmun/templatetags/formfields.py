@@ -59,3 +59,9 @@ def field_widget(bound_field: BoundField, limits: str = ""):
     if bound_field.errors:
         described_by.append(f"{bound_field.auto_id}_error")
     return bound_field.as_widget(attrs={"aria-describedby": " ".join(described_by)})
+
+
+@register.filter
+def label_plain(label) -> str:
+    """Return a field's label without its closing full stop or colon, for a line that adds its own colon."""
+    return str(label).rstrip(" .:\u00a0")

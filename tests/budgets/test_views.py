@@ -414,3 +414,13 @@ def test_the_cycle_page_and_the_proposal_thanks_can_be_shared(client):
         assert 'href="https://wa.me/?text=' in html and "%2Ffr%2Fbudget%2Fparticipatory%2Fc%2F" in html
     html = client.get(url("budgets:proposal-thanks", {"slug": "c"}, "ar")).content.decode()
     assert "ادعوا غيركم إلى تقديم مقترحاتهم" in html and "الخطوات الموالية" in html
+
+
+def test_the_vote_page_speaks_to_citizens_in_the_plural(client):
+    cycle_build(current=Kind.VOTE, slug="v")
+    html = client.get(url("budgets:voter-create", {"slug": "v"}, "ar")).content.decode()
+    assert "<h1>التصويت</h1>" in html
+    assert "معطياتكم الشخصية" in html and "عنوان بريدكم الإلكتروني" in html
+    html = client.post(url("budgets:voter-create", {"slug": "v"}, "ar"), {"email": ""}).content.decode()
+    assert "يرجى ملء هذا الحقل." in html
+    assert "هذا الحقل مطلوب" not in html

@@ -5,11 +5,12 @@ import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from petitions import services
+from petitions import pdf, services
 from petitions.forms import SupportForm
 from petitions.models import AgendaItem, CouncilSession, Petition, Support
 from tests.factories import ProjectFactory
@@ -150,6 +151,29 @@ def test_the_petition_page_shows_the_support_bar_the_threshold_and_the_non_bindi
     assert "il n'a aucune valeur juridique" in html
     html = client.get(url("petitions:petition-detail", "ar", pk=petition.pk)).content.decode()
     assert "ليست له أي قيمة قانونية" in html
+
+
+def test_the_signature_threshold_agrees_with_its_number_in_arabic(client):
+    # 200 takes the singular genitive (200 توقيع), never the accusative of 11 to 99 (200 توقيعا).
+    petition = PetitionFactory(support_count=50, signature_threshold=200)
+    html = [
+        client.get(url("petitions:petition-detail", pk=petition.pk)).content.decode(),
+        client.get(url("petitions:petition-guide")).content.decode(),
+        client.get(url("petitions:petition-create")).content.decode(),
+        client.get(url("petitions:support-confirmed", pk=petition.pk)).content.decode(),
+        pdf.signature_sheets_html(petition),
+    ]
+    pages = [re.sub(r"<[^>]+>", "", page) for page in html]
+    with translation.override("ar"):
+        pages.append(render_to_string("petitions/email/petition_published.txt", {"petition": petition}))
+    assert "من أصل 200 توقيع مطلوب" in pages[0]
+    assert "200 توقيع على الأقل" in pages[1] and "200 توقيع على الأقل" in pages[2]
+    assert "ما لا يقل عن 200 توقيع في الأوراق الرسمية" in pages[3]
+    assert "يشترط 200 توقيع على الأقل." in pages[4]
+    assert "اجمعوا 200 توقيع على الأقل" in pages[5]
+    assert [re.findall(r"\d+\s+توقيعا(?![\u0620-\u064a])", page) for page in pages] == [[]] * len(pages)
+    french = re.sub(r"<[^>]+>", "", client.get(url("petitions:petition-detail", "fr", pk=petition.pk)).content.decode())
+    assert "50 soutiens en ligne sur les 200 signatures requises" in french
 
 
 def test_the_petition_page_shows_the_deadline_and_the_decisions(client):

@@ -249,3 +249,19 @@ def test_control_characters_in_a_query_never_reach_the_database(client, indexed,
     assert response.status_code == 200
     if query.strip("\x00") and kind != "project\x00":
         assert "La ville verte" in response.content.decode().replace("<mark>", "").replace("</mark>", "")
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "line"),
+    [
+        ("ar", "<h1>البحث</h1>", "للبحث عن «<bdi>2024 budget</bdi>»"),
+        ("fr", "<h1>Recherche</h1>", "<bdi>2024 budget</bdi>"),
+    ],
+)
+def test_the_search_page_is_titled_with_a_noun_and_isolates_the_query(client, indexed, language, title, line):
+    # An imperative ("ابحث") is for the button; unisolated, "2024 budget" would read "budget 2024" in Arabic.
+    html = client.get(url(language, q="2024 budget")).content.decode()
+    assert title in html
+    status = html.split('role="status">')[1].split("</p>")[0]
+    assert line in status
+    assert "«" in status and "“" not in status
