@@ -13,9 +13,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from openmun.links import absolute_url
 from openmun.mail import Notice, notice_after_commit
