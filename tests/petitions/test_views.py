@@ -5,12 +5,11 @@ import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from petitions import pdf, services
+from petitions import notices, pdf, services
 from petitions.forms import SupportForm
 from petitions.models import AgendaItem, CouncilSession, Petition, Support
 from tests.factories import ProjectFactory
@@ -153,9 +152,13 @@ def test_the_petition_page_shows_the_support_bar_the_threshold_and_the_non_bindi
     assert "ليست له أي قيمة قانونية" in html
 
 
-def test_the_signature_threshold_agrees_with_its_number_in_arabic(client):
+def test_the_signature_threshold_agrees_with_its_number_in_arabic(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
     # 200 takes the singular genitive (200 توقيع), never the accusative of 11 to 99 (200 توقيعا).
-    petition = PetitionFactory(support_count=50, signature_threshold=200)
+    petition = PetitionFactory(
+        support_count=50, signature_threshold=200, contact_email="agent@example.ma", language="ar"
+    )
     html = [
         client.get(url("petitions:petition-detail", pk=petition.pk)).content.decode(),
         client.get(url("petitions:petition-guide")).content.decode(),
@@ -164,8 +167,9 @@ def test_the_signature_threshold_agrees_with_its_number_in_arabic(client):
         pdf.signature_sheets_html(petition),
     ]
     pages = [re.sub(r"<[^>]+>", "", page) for page in html]
-    with translation.override("ar"):
-        pages.append(render_to_string("petitions/email/petition_published.txt", {"petition": petition}))
+    with django_capture_on_commit_callbacks(execute=True):
+        notices.pre_check_notice(petition, site_url="https://openmun.example.ma")
+    pages.append(mailoutbox[-1].body)
     assert "من أصل 200 توقيع مطلوب" in pages[0]
     assert "200 توقيع على الأقل" in pages[1] and "200 توقيع على الأقل" in pages[2]
     assert "ما لا يقل عن 200 توقيع في الأوراق الرسمية" in pages[3]
