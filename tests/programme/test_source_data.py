@@ -258,7 +258,7 @@ def test_co_preparation_calendar():
         (datetime.date(2023, 10, 5), "المصادقة على برنامج الانفتاح"),
     ]
     consultation = Milestone.objects.get(date=datetime.date(2023, 7, 11)).description_ar
-    for fact in ("مغيلة", "39 مشارك", "19 يوليوز 2023", "30 يوليوز 2023", "(08)"):
+    for fact in ("«مغيلة»", "39 مشاركا", "19 يوليوز 2023", "30 يوليوز 2023", "ثماني (08) مشاركات"):
         assert fact in consultation
 
 
@@ -267,7 +267,7 @@ def test_committee_seats():
     assert seats == [
         ("رئيس الجماعة أو من يمثله", 1),
         ("نقطة الارتكاز", 1),
-        ("ممثلي المصالح الجماعية", None),
+        ("ممثلو المصالح الجماعية", None),
         (EQUALITY_BODY, 3),
     ]
     assert CommitteeMember.objects.get(order=1).role_ar == "رئيس اللجنة"
@@ -378,3 +378,44 @@ def test_projects_name_their_partners():
     assert partners(6) == {"delegated-cleanliness-company"}
     assert "equality-commission" in partners(7)
     assert not Project.objects.filter(partners__slug="remacto").exists()
+
+
+# The commune's wording with its language slips corrected; no fact changes. Each pair is listed, with where it
+# is, in docs/programme.md ("Language corrections") for the commune to review: (slip, correction).
+LANGUAGE_CORRECTIONS = [
+    ("حضر هذا اللقاء 39 مشارك، موزعة", "حضر هذا اللقاء 39 مشاركا، موزعين"),
+    ("ثمانية (08) مشاركات", "ثماني (08) مشاركات"),
+    ("للمشاريع العشر المدرجة", "للمشاريع العشرة المدرجة"),
+    ("من خلال إتباع المراحل", "من خلال اتباع المراحل"),
+    ("للإنخراط في المسابقة", "للانخراط في المسابقة"),
+    ("سيتم الإشتغال عليها", "سيتم الاشتغال عليها"),
+    ("تعديل أو اغناء برنامج العمل", "تعديل أو إغناء برنامج العمل"),
+    ("بمشاركة الصناع التقليدين", "بمشاركة الصناع التقليديين"),
+    ("يضم بنود واضحة", "يضم بنودا واضحة"),
+    ("بحكم هي الواجهة الأولى", "بحكم أنها الواجهة الأولى"),
+    ('"holder_ar": "ممثلي المصالح الجماعية"', '"holder_ar": "ممثلو المصالح الجماعية"'),
+    ("استغلال contacter nous الموجودة", "استغلال خانة «اتصلوا بنا» الموجودة"),
+    ('\\"مغيلة\\"', "«مغيلة»"),
+    ('\\"إحداث وتهيئة حدائق', "«إحداث وتهيئة حدائق"),
+    ('\\"توسيع المساحات الخضراء', "«توسيع المساحات الخضراء"),
+    ("اعتماد إستراتيجية", "اعتماد استراتيجية"),
+    ("سيتولى هذه المهمة هيئة", "ستتولى هذه المهمة هيئة"),
+    ("ولاسيما", "ولا سيما"),
+    ('"attendees_ar": "أعضاء ومستشاري المجلس الجماعي', '"attendees_ar": "أعضاء ومستشارو المجلس الجماعي'),
+    ("وكذلك ممثلي جمعيات المجتمع المدني بالهيئة الاستشارية.\"", "وكذلك ممثلو جمعيات المجتمع المدني بالهيئة الاستشارية.\""),
+    ("Beni Mellal", None),
+]
+
+
+@pytest.mark.parametrize(("slip", "correction"), LANGUAGE_CORRECTIONS)
+def test_the_commune_text_is_published_without_its_language_slips(slip, correction):
+    fixtures = "".join(path.read_text(encoding="utf-8") for path in sorted(FIXTURE.parent.glob("*.json")))
+    assert slip not in fixtures
+    if correction:
+        assert correction in fixtures
+
+
+def test_arabic_quotations_use_guillemets_only():
+    for label, name, value in text_values():
+        if name.endswith("_ar"):
+            assert not {'"', "“", "”"} & set(value), (label, name, value)
