@@ -1,5 +1,5 @@
-"""Site-wide middleware: the request log, compression, the translated 405 page and the per-client budget of POST
-requests (the page cache: pagecache.py)."""
+"""Site-wide middleware: the request log, compression, French typography, the translated 405 page and the
+per-client budget of POST requests (the page cache: pagecache.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.gzip import GZipMiddleware
 
 from openmun import antiabuse, views
+from openmun.formatting import french_typography_html
 from openmun.logs import request_id_var
 
 logger = logging.getLogger(__name__)
@@ -98,6 +99,31 @@ class CompressionMiddleware(GZipMiddleware):
         if not COMPRESSIBLE_TYPES.match(response.get("Content-Type", "")):
             return response
         return super().process_response(request, response)
+
+
+class FrenchTypographyMiddleware:
+    """Give French pages their typography: no-break spaces before : ; ? ! and inside « », 1er for a first day.
+
+    Applied once to the rendered page, so that catalogue entries, templates and the commune's data are written
+    with ordinary spaces and none of them can forget one; markup, code and form fields are left as they are
+    (openmun.formatting.french_typography_html). Below the page cache, which stores the page as it leaves here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            getattr(request, "LANGUAGE_CODE", None) == "fr"
+            and not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            charset = response.charset
+            response.content = french_typography_html(response.content.decode(charset)).encode(charset)
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
+        return response
 
 
 class MethodNotAllowedMiddleware:

@@ -14,6 +14,7 @@ import hashlib
 import logging
 import mimetypes
 import posixpath
+import re
 import time
 import uuid
 from collections.abc import Callable, Collection
@@ -29,6 +30,8 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+
+from openmun.formatting import french_typography, french_typography_html
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +115,8 @@ def page_css(*, language: str, header_start: str, header_end: str, footer_start:
         f"counter({part})" if part in ("page", "pages") else css_string(part) for part in label.split("\0") if part
     )
     start, end = ("right", "left") if translation.get_language_info(language)["bidi"] else ("left", "right")
+    if language == "fr":
+        header_start, header_end, footer_start = map(french_typography, (header_start, header_end, footer_start))
     boxes = {
         f"top-{start}": css_string(header_start),
         f"top-{end}": css_string(header_end),
@@ -122,11 +127,17 @@ def page_css(*, language: str, header_start: str, header_end: str, footer_start:
     return f"@page {{ {rules} }}"
 
 
+# A French document, as its root element declares it (the pages' typography: openmun.middleware).
+FRENCH_DOCUMENT = re.compile(r"<html\b[^>]*\blang=[\"']?fr\b", re.IGNORECASE)
+
+
 def html_to_pdf(html: str, *, title: str, media: Collection[str] = ()) -> bytes:
     """Return the PDF of an HTML document whose resources are static files and the uploaded files in media."""
     from weasyprint import HTML
 
     started = time.monotonic()
+    if FRENCH_DOCUMENT.search(html):
+        html = french_typography_html(html)
     fetcher = static_files_fetcher(media)
     # Tagged for screen readers: the text keeps its logical order and its structure.
     content = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(pdf_tags=True)

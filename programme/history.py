@@ -18,7 +18,6 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -26,6 +25,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 from modeltranslation.translator import NotRegistered, translator
 
+from openmun.formatting import date_text
 from openmun.templatetags.openmun import dirhams, fdate, percent
 from programme.models import Activity, Axis, Project, ProjectUpdate
 
@@ -230,7 +230,7 @@ def project_history_data(slug: str, *, page: str | int | None = 1) -> dict:
         + entries_for(
             update_records,
             ProjectUpdate,
-            lambda r: _("progress update of %(date)s") % {"date": date_format(r.date)},
+            lambda r: _("progress update of %(date)s") % {"date": date_text(r.date)},
             **context,
         )
     )

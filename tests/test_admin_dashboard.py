@@ -168,7 +168,7 @@ def panel(html: str, name: str) -> str:
                 "Propositions en attente de modération",
                 "délai dépassé depuis 9 jours",
                 "10 jours restants",
-                "Consultation numérique : ouverture aujourd'hui",
+                "Consultation numérique\xa0: ouverture aujourd'hui",
                 '<time datetime="2026-03-13">vendredi 13 mars</time>',
                 "Courriels non envoyés",
                 "Ce que le personnel peut modifier",

@@ -4,12 +4,11 @@ import datetime
 from decimal import Decimal
 
 from django import template
-from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from openmun.formatting import NBSP, group_digits, percent_text
+from openmun.formatting import NBSP, date_text, group_digits, percent_text
 
 register = template.Library()
 
@@ -76,7 +75,7 @@ def change(value):
 
 @register.filter
 def fdate(value, arg="DATE_FORMAT"):
-    """Render a date in a <time> element with the Moroccan month names of the active language.
+    """Render a date in a <time> element with the Moroccan month names of the active language (1er in French).
 
     The machine-readable value is YYYY-MM-DD for a date, and for a moment the local time to the second with its
     offset (2024-05-02T10:30:15+01:00): no microseconds.
@@ -89,7 +88,7 @@ def fdate(value, arg="DATE_FORMAT"):
         machine = value.isoformat()
     else:
         return ""
-    return format_html('<time datetime="{}">{}</time>', machine, date_filter(value, arg))
+    return format_html('<time datetime="{}">{}</time>', machine, date_text(value, arg))
 
 
 @register.filter

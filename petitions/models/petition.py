@@ -17,10 +17,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from moderation.models import Moderated, ModeratedQuerySet, VisitorReport
+from openmun.formatting import date_text
 from openmun.text import validate_plain_text
 from petitions.models.council import CouncilSession
 
@@ -314,7 +314,7 @@ class Petition(Moderated):
                         "years ago, that is before %(date)s."
                     ),
                     code="association_too_recent",
-                    params={"date": date_format(months_add(submitted, -ASSOCIATION_MIN_AGE_MONTHS))},
+                    params={"date": date_text(months_add(submitted, -ASSOCIATION_MIN_AGE_MONTHS))},
                 )
         if errors:
             raise ValidationError(errors)

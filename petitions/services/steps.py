@@ -9,10 +9,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from openmun.formatting import date_text
 from openmun.text import normalise
 from petitions.models import Petition, PetitionEvent
 
@@ -75,7 +75,7 @@ def date_check(
                 field: ValidationError(
                     _("This date cannot be before %(step)s (%(date)s)."),
                     code="date_order",
-                    params={"step": not_before_label, "date": date_format(not_before)},
+                    params={"step": not_before_label, "date": date_text(not_before)},
                 )
             }
         )

@@ -448,7 +448,7 @@ def test_results_charts_count_published_contributions(client, consultation_round
     ContributionFactory(round=consultation_round, axis=axis, status=Moderated.Status.PENDING)
     html = client.get(url("consultations:round-results", {"slug": "ideas"}, "fr")).content.decode()
     axis_table = html[html.index('id="chart-axis-caption"') : html.index('id="chart-channel-caption"')]
-    row = re.search(rf"Axe 1 : {axis.title_fr}</th>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>", axis_table, re.S)
+    row = re.search(rf"Axe 1\xa0: {axis.title_fr}</th>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>", axis_table, re.S)
     assert "2" in row.group(1) and "67" in row.group(2)
     assert '<rect class="bar__value" x="0" y="0" width="67" height="10"/>' in axis_table
     channel_table = html[html.index('id="chart-channel-caption"') : html.index('id="chart-outcome-caption"')]

@@ -85,7 +85,7 @@ def test_the_entries_give_the_days_left_and_lead_to_the_petition(admin_user):
         french[1].detail
         == escape("dernier jour aujourd'hui") + ' · délai : <time datetime="2026-05-20">20 mai 2026</time>'
     )
-    assert french[2].detail == '12 jours restants · délai : <time datetime="2026-06-01">1 juin 2026</time>'
+    assert french[2].detail == '12 jours restants · délai : <time datetime="2026-06-01">1er juin 2026</time>'
 
 
 def test_more_petitions_than_shown_lead_to_the_deadlines_page(admin_user):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext, ngettext
 
 from budgets.models import Phase
 from moderation.models import Moderated
+from openmun.formatting import french_typography
 from openmun.templatetags.openmun import fdate
 from petitions.models import Petition
 from tests.budgets.factories import cycle_build
@@ -45,9 +46,11 @@ def block(html: str) -> str:
 
 
 def text(language: str, message: str, **params) -> str:
-    """Return the message as the page shows it: translated (templates do not escape it), with its safe values."""
+    """Return the message as the page shows it: translated (templates do not escape it), with its safe values,
+    and in French with its typography."""
     with translation.override(language):
-        return gettext(message) % params if params else gettext(message)
+        shown = gettext(message) % params if params else gettext(message)
+    return french_typography(shown) if language == "fr" else shown
 
 
 def date(language: str, value: datetime.date) -> str:

@@ -741,3 +741,25 @@ def test_without_progress_the_programme_has_no_status_page():
     data = pdf.programme_pdf_data(EDITION_DATE, direction="ltr")
     html = pdf.document_html("programme/pdf/programme.html", data, language="fr").html
     assert 'id="overview"' not in html and NOT_REPORTED["fr"] not in html
+
+
+def test_french_pdfs_are_typeset_like_the_pages(monkeypatch):
+    rendered = []
+
+    class CapturedHTML:
+        def __init__(self, *, string, **kwargs):
+            rendered.append(string)
+
+        def write_pdf(self, **kwargs):
+            return b"%PDF-"
+
+    monkeypatch.setattr("weasyprint.HTML", CapturedHTML)
+    body = "<body><p>Objet : « texte » ?</p><style>p:first-child { margin: 0 ; }</style></body></html>"
+    pdf_machinery.html_to_pdf(f'<html lang="fr" dir="ltr">{body}', title="fr")
+    pdf_machinery.html_to_pdf(f'<html lang="ar" dir="rtl">{body}', title="ar")
+    assert "<p>Objet\xa0: «\xa0texte\xa0»\u202f?</p><style>p:first-child { margin: 0 ; }</style>" in rendered[0]
+    assert "<p>Objet : « texte » ?</p>" in rendered[1]
+    header = {"header_start": "Commune : Béni Mellal", "header_end": "Pourquoi ?", "footer_start": "x"}
+    assert '"Commune\xa0: Béni Mellal"' in pdf_machinery.page_css(language="fr", **header)
+    assert '"Pourquoi\u202f?"' in pdf_machinery.page_css(language="fr", **header)
+    assert '"Commune : Béni Mellal"' in pdf_machinery.page_css(language="ar", **header)

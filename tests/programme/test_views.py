@@ -85,7 +85,7 @@ def test_progress_never_reported_reads_as_such_not_as_zero(client):
     Project.objects.filter(pk=silent.pk).update(progress=None, status=Project.Status.PLANNED)
     reporting = Project.objects.exclude(pk=silent.pk)
     reporting.update(progress=40, status=Project.Status.IN_PROGRESS)
-    expected = {"ar": "نسبة التقدم: لم يُصرَّح بها بعد", "fr": "Avancement : non renseigné"}
+    expected = {"ar": "نسبة التقدم: لم يُصرَّح بها بعد", "fr": "Avancement\xa0: non renseigné"}
     for language, text in expected.items():
         html = client.get(url("programme:project-detail", {"slug": silent.slug}, language)).content.decode()
         assert text in html
@@ -190,3 +190,20 @@ def test_pages_link_to_the_pdfs(client):
         assert f'href="/{language}/programme/programme.pdf" type="application/pdf"' in html
         html = client.get(url("programme:project-detail", {"slug": "project-1"}, language)).content.decode()
         assert f'href="/{language}/programme/projects/project-1/sheet.pdf" type="application/pdf"' in html
+
+
+def test_french_pages_are_typeset_with_no_break_spaces_and_arabic_pages_are_not(client):
+    programme_build()
+    project = Project.objects.get(slug="project-2")
+    Project.objects.filter(pk=project.pk).update(
+        title_fr="Projet « ville verte » : pourquoi ?", title_ar="مشروع «المدينة الخضراء»: لماذا؟"
+    )
+    html = client.get(url("programme:project-detail", {"slug": project.slug}, "fr")).content.decode()
+    # The text a reader sees: markup, scripts and styles set aside.
+    text = re.sub(r"<(script|style)\b.*?</\1>|<[^>]*>", "\n", html, flags=re.DOTALL)
+    assert "Projet «\xa0ville verte\xa0»\xa0: pourquoi\u202f?" in text
+    assert "Avancement\xa0:" in text
+    for typed in (" :", " ;", " ?", " !", "« ", " »"):
+        assert typed not in text, typed
+    arabic = client.get(url("programme:project-detail", {"slug": project.slug}, "ar")).content.decode()
+    assert "مشروع «المدينة الخضراء»: لماذا؟" in arabic and "\u202f" not in arabic
