@@ -186,7 +186,12 @@ def council_session_detail_data(slug: str) -> dict:
 
 
 def council_session_events() -> list[CalendarEvent]:
-    """Return every session as an all-day event, for sessions.ics and the portal's combined calendar."""
+    """Return every session as an all-day event, for sessions.ics and the portal's combined calendar.
+
+    A session is tentative while the president has not set its date; once its period is over it is no longer
+    expected, and its event is confirmed even when its dates were never recorded.
+    """
+    today = timezone.localdate()
     return [
         CalendarEvent(
             # The same UID in both feeds: a calendar that subscribes to both shows each session once.
@@ -196,7 +201,7 @@ def council_session_events() -> list[CalendarEvent]:
             end=session.last_day,
             url=session.get_absolute_url(),
             description=session.notes,
-            tentative=session.starts_on is None,
+            tentative=session.starts_on is None and session.last_day >= today,
         )
         for session in CouncilSession.objects.order_by("period_start", "pk")
     ]

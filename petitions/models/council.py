@@ -7,6 +7,7 @@ import datetime
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -111,6 +112,11 @@ class CouncilSession(models.Model):
     @property
     def last_day(self) -> datetime.date:
         return self.ends_on or self.starts_on or self.period_end
+
+    @property
+    def is_past(self) -> bool:
+        """Whether the session is over: no longer expected, even when its dates were never recorded."""
+        return self.last_day < timezone.localdate()
 
 
 class AgendaItem(models.Model):

@@ -4,11 +4,13 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
+from openmun.formatting import french_typography
 from petitions import notices, pdf, services
 from petitions.forms import SupportForm
 from petitions.models import AgendaItem, CouncilSession, Petition, Support
@@ -405,6 +407,46 @@ def test_the_sessions_calendar_feed(client):
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
 
 
+@pytest.mark.parametrize(
+    ("language", "held", "opened", "expected", "first_of_february"),
+    [
+        ("ar", "انعقدت ما بين", "افتتحت بتاريخ", "متوقعة ما بين", ">1 فبراير 2031<"),
+        ("fr", "tenue entre le", "ouverte le", "prévue entre le", ">1er février 2031<"),
+    ],
+)
+def test_past_sessions_are_no_longer_expected_on_the_pages(client, language, held, opened, expected, first_of_february):
+    services.council_sessions_generate(year=2031)
+    CouncilSessionFactory(
+        kind=CouncilSession.Kind.EXTRAORDINARY,
+        slug="2031-03-extraordinary",
+        period_start=datetime.date(2031, 3, 1),
+        period_end=datetime.date(2031, 3, 31),
+        starts_on=datetime.date(2031, 3, 10),
+    )
+    with time_machine.travel(datetime.datetime(2031, 5, 20, 12, tzinfo=datetime.UTC), tick=False):
+        listing = client.get(url("council:session-list", language)).content.decode()
+        february = client.get(url("council:session-detail", language, slug="2031-02-ordinary")).content.decode()
+        october = client.get(url("council:session-detail", language, slug="2031-10-ordinary")).content.decode()
+    assert listing.count(expected) == 1 and listing.count(held) == 2 and listing.count(opened) == 1
+    assert held in february and expected not in february and first_of_february in february
+    assert expected in october and held not in october
+
+
+def test_the_calendar_feed_confirms_sessions_whose_period_is_over(client):
+    services.council_sessions_generate(year=2031)
+    with time_machine.travel(datetime.datetime(2031, 5, 20, 12, tzinfo=datetime.UTC), tick=False):
+        body = client.get(url("council:session-ical")).content.decode()
+    status = {}
+    for event in body.split("BEGIN:VEVENT")[1:]:
+        uid = re.search(r"UID:council-session-(\d+)", event).group(1)
+        status[CouncilSession.objects.get(pk=uid).slug] = re.search(r"STATUS:(\w+)", event).group(1)
+    assert status == {
+        "2031-02-ordinary": "CONFIRMED",
+        "2031-05-ordinary": "CONFIRMED",
+        "2031-10-ordinary": "TENTATIVE",
+    }
+
+
 def test_supporters_export_is_for_petition_officers_only(client, officer):
     petition = PetitionFactory()
     SupportFactory(petition=petition, name="=HYPERLINK(1)", email="a@example.ma")
@@ -482,6 +524,7 @@ def test_a_confirmed_support_lands_on_a_page_of_thanks_without_a_form(client, la
     # The thanks is the page's heading, at its top; the count includes the new support.
     with translation.override(language):
         thanks = translation.gettext("Thank you: your support is counted.")
+    thanks = french_typography(thanks) if language == "fr" else thanks
     assert re.search(r"<h1[^>]*>([^<]*)</h1>", html).group(1) == thanks
     assert 'value="42"' in html
     # No support form: nothing invites the supporter to sign again.
@@ -505,7 +548,7 @@ def test_a_support_that_can_no_longer_count_is_explained_at_the_top_of_the_petit
     html = client.get(response["Location"]).content.decode()
     with translation.override("fr"):
         message = translation.gettext("This petition no longer gathers support: your support was not counted.")
-    assert escape(message) in html
+    assert escape(french_typography(message)) in html
 
 
 def test_a_failed_petition_opens_on_its_error_summary(client, commune):
