@@ -20,6 +20,7 @@ from budgets import imports
 from budgets.models import BudgetLine
 from openmun import spreadsheets
 from openmun.cache import PRINTED, version_get
+from openmun.formatting import french_typography
 from tests.budgets.factories import BudgetYearFactory, year_build
 
 HEADER = "part,direction,code,label_ar,label_fr,explanation_ar,explanation_fr,adopted,executed"
@@ -308,7 +309,7 @@ def test_a_file_with_any_error_saves_nothing(client, editor):
     html = response.content.decode()
     assert 'name="confirm"' not in html
     with translation.override("fr"):
-        assert gettext("Row %(row)s:") % {"row": 3} in html
+        assert french_typography(gettext("Row %(row)s:") % {"row": 3}) in html
     assert list(budget_year.lines.values_list("pk", flat=True)) == before
 
 
