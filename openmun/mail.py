@@ -27,6 +27,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from openmun.formatting import french_typography, french_typography_html
 from openmun.tasks import mail_send
 
 logger = logging.getLogger(__name__)
@@ -55,15 +56,26 @@ def recipient_allowance_take(address: str) -> bool:
 
 
 def mail_after_commit(
-    *, subject: str, body: str, to: str, what: str, html: str = "", headers: dict[str, str] | None = None
+    *,
+    subject: str,
+    body: str,
+    to: str,
+    what: str,
+    html: str = "",
+    headers: dict[str, str] | None = None,
+    language: str = "",
 ) -> None:
     """Queue a message to one address once the current transaction commits, within the recipient's cap.
 
     body is the plain text; html, when given, the same message as HTML; headers are added to the message
     (List-Unsubscribe…). what describes the message in the log and in the admin's list of background jobs ("the
     confirmation link of support 12"): never the address, which is personal data, nor a link, and logs travel
-    further than the database.
+    further than the database. language is the message's, by default the active one: a French message gets its
+    typography (no-break spaces, 1er) as French pages do.
     """
+    if (language or translation.get_language() or "").startswith("fr"):
+        subject, body = french_typography(subject), french_typography(body)
+        html = french_typography_html(html) if html else html
 
     def queue() -> None:
         # Counted when queued, not when asked: a rolled-back action uses none of the recipient's allowance.
@@ -128,4 +140,4 @@ def notice_after_commit(*, to: str, language: str, what: str, compose: Callable[
         }
         body = render_to_string("mail/notice.txt", context)
         html = render_to_string("mail/notice.html", context)
-    mail_after_commit(subject=notice.subject, body=body, to=to, what=what, html=html)
+    mail_after_commit(subject=notice.subject, body=body, to=to, what=what, html=html, language=language)

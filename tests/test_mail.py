@@ -72,3 +72,27 @@ def test_typing_an_address_from_many_clients_does_not_flood_it(
     assert len(mailoutbox) == 5  # the default cap: 5 an hour
     # Every visitor got the usual answer: the cap is not revealed.
     assert set(responses) == {(302, "/fr/petitions/<pk>/support/sent/#main")}
+
+
+def test_french_mail_is_typeset_as_french_pages_are_and_arabic_mail_is_left_alone(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        with translation.override("fr"):
+            mail_after_commit(
+                subject="Votre pétition : reçue",
+                body="Le lien : « https://x/confirm/t0k3n/ » expire le 1 février. Des questions ?",
+                html='<p>Le lien : <a href="https://x/a?b=1">ici</a></p>',
+                to="said@example.ma",
+                what="the French message",
+            )
+        with translation.override("ar"):
+            mail_after_commit(subject="عريضتكم : وصلت", body="الرابط : هنا", to="said@example.ma", what="m2")
+    french, arabic = mailoutbox
+    assert french.subject == "Votre pétition\u00a0: reçue"
+    assert (
+        french.body
+        == "Le lien\u00a0: «\u00a0https://x/confirm/t0k3n/\u00a0» expire le 1er\u00a0février. Des questions\u202f?"
+    )
+    assert french.alternatives[0][0] == '<p>Le lien\u00a0: <a href="https://x/a?b=1">ici</a></p>'
+    assert (arabic.subject, arabic.body) == ("عريضتكم : وصلت", "الرابط : هنا")
