@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from openmun.apps import PortalAppConfig
@@ -14,9 +15,22 @@ class BudgetsConfig(PortalAppConfig):
 
     def ready(self) -> None:
         from budgets.selectors import home_section_data
+        from following.registry import Followed, TargetKind, target_kind_register
         from programme.sections import HomeSection, home_section_register
 
         # The cycles under way, their phase and what a citizen can do in it, in the home page's "participate now".
         home_section_register(
             HomeSection(name="budget", template="budgets/_home_section.html", context=home_section_data, order=20)
+        )
+        # The participatory budget can be followed by e-mail: each phase of a cycle that opens.
+        target_kind_register(
+            TargetKind(
+                name="budget",
+                resolve=lambda ident: (
+                    Followed(title=str(_("Participatory budget")), path=reverse("budgets:cycle-list"))
+                    if ident == "participatory"
+                    else None
+                ),
+                events={"phase_opened": _("A new phase of the participatory budget is open: “%(title)s”.")},
+            )
         )

@@ -13,8 +13,9 @@ class ConsultationsConfig(PortalAppConfig):
     def ready(self) -> None:
         from consultations.models import Comment, Contribution
         from consultations.notices import comment_decision_notice, contribution_decision_notice
-        from consultations.selectors import home_section_data
+        from consultations.selectors import home_section_data, round_followed
         from consultations.views import project_section_context
+        from following.registry import TargetKind, target_kind_register
         from moderation.services import decision_notice_register
         from programme.sections import HomeSection, ProjectSection, home_section_register, section_register
 
@@ -37,5 +38,16 @@ class ConsultationsConfig(PortalAppConfig):
                 template="consultations/_home_section.html",
                 context=home_section_data,
                 order=10,
+            )
+        )
+        # A round's page can be followed by e-mail: the official replies and the outcomes published.
+        target_kind_register(
+            TargetKind(
+                name="round",
+                resolve=round_followed,
+                events={
+                    "opened": _("The consultation “%(title)s” is open: you can take part."),
+                    "outcome": _("The commune has published what it did with the contributions to “%(title)s”."),
+                },
             )
         )

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consultations.models import Comment, Contribution, Round
+from following.registry import Followed
 from moderation.models import Moderated
 from programme.models import Programme, Project
 from programme.selectors import programme_get
@@ -321,3 +322,9 @@ def rounds_this_week(first: datetime.date, last: datetime.date) -> list[RoundEve
         if consultation_round.closes_on and first <= consultation_round.closes_on <= last:
             events.append(RoundEvent(round=consultation_round, day=consultation_round.closes_on, opens=False))
     return sorted(events, key=lambda event: (event.day, not event.opens, event.round.number, event.round.pk))
+
+
+def round_followed(ident: str) -> Followed | None:
+    """Return the title and page of a consultation round, to follow it by e-mail."""
+    found = Round.objects.filter(pk=int(ident)).only("pk", "slug", "title").first()
+    return Followed(title=found.title, path=found.get_absolute_url()) if found else None

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "consultations",
     "petitions",
     "budgets",
+    "following",
     # After the apps whose transparency.py modules it discovers.
     "django.contrib.sitemaps",
     "simple_history",
@@ -413,6 +414,8 @@ OPENMUN_PETITION_CONFIRMATION_HOURS = int(os.environ.get("OPENMUN_PETITION_CONFI
 OPENMUN_PETITION_DEADLINE_WARNING_DAYS = int(os.environ.get("OPENMUN_PETITION_DEADLINE_WARNING_DAYS", "21"))
 # Days supporters' names and e-mail addresses, and the agent's contact, are kept once a petition is closed
 # (manage.py purge_petition_data erases them afterwards).
+# How long the link that confirms a follow works; a follow never confirmed is erased after it (purge_personal_data).
+OPENMUN_FOLLOW_CONFIRMATION_HOURS = int(os.environ.get("OPENMUN_FOLLOW_CONFIRMATION_HOURS", "72"))
 OPENMUN_SUPPORTER_RETENTION_DAYS = int(os.environ.get("OPENMUN_SUPPORTER_RETENTION_DAYS", "90"))
 
 # Budgets: see docs/budgets.md.

@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("petitions/", include("petitions.urls")),
     path("council/", include("petitions.council_urls")),
     path("budget/", include("budgets.urls")),
+    path("follow/", include("following.urls")),
     path("", include("transparency.urls")),
     prefix_default_language=True,
 )

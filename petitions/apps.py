@@ -10,7 +10,8 @@ class PetitionsConfig(PortalAppConfig):
     verbose_name = _("Petitions and council sessions")
 
     def ready(self) -> None:
-        from petitions.selectors import home_council_data, home_section_data
+        from following.registry import TargetKind, target_kind_register
+        from petitions.selectors import home_council_data, home_section_data, petition_followed
         from programme.sections import HomeSection, home_section_register
 
         # In the home page's "participate now" block: the petitions gathering support, and the council's next session.
@@ -19,4 +20,20 @@ class PetitionsConfig(PortalAppConfig):
         )
         home_section_register(
             HomeSection(name="council", template="petitions/_home_council.html", context=home_council_data, order=40)
+        )
+        # A petition's page can be followed by e-mail (and its supporters may ask to be kept informed).
+        target_kind_register(
+            TargetKind(
+                name="petition",
+                resolve=petition_followed,
+                events={
+                    "accepted": _(
+                        "The petition “%(title)s” has been accepted and put on the agenda of a council session."
+                    ),
+                    "refused": _("The petition “%(title)s” has been refused: the page gives the reasons."),
+                    "deliberated": _(
+                        "The council has deliberated on the petition “%(title)s”: the page gives its answer."
+                    ),
+                },
+            )
         )

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet, Window
 from django.http import Http404
 from django.utils import timezone
 
+from following.registry import Followed
 from openmun.ical import CalendarEvent
 from petitions.models import AgendaItem, CouncilSession, Petition, PetitionEvent, Support, months_add
 from programme.models import Commune, Programme
@@ -283,3 +284,9 @@ def deadlines_near(today: datetime.date, *, limit: int) -> tuple[list[DeadlineRo
         for petition in petitions
     ]
     return rows, petitions[0].near_count if petitions else 0
+
+
+def petition_followed(ident: str) -> Followed | None:
+    """Return the title and page of a public petition, to follow it by e-mail."""
+    petition = Petition.objects.public().filter(pk=int(ident)).first()
+    return Followed(title=petition.title, path=petition.get_absolute_url()) if petition else None

@@ -9,7 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from following.registry import target_key
+from following.services import announce
 from openmun import admin_columns as columns
+from openmun.links import site_url
 from openmun.templatetags.openmun import percent
 from programme import models
 from programme.reports import next_session_label
@@ -254,6 +257,23 @@ class ProjectAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     @admin.display(description=_("Schedule"), ordering="start_date")
     def schedule(self, obj):
         return columns.period(obj.start_date, obj.end_date)
+
+    def save_formset(self, request, form, formset, change):
+        """Save the activities and progress updates, and tell the project's followers what is new."""
+        done_before = set()
+        if formset.model is models.Activity:
+            # From the database: validating the formset has already written the new values into its instances.
+            done_before = set(
+                models.Activity.objects.filter(project=form.instance, is_done=True).values_list("pk", flat=True)
+            )
+        super().save_formset(request, form, formset, change)
+        target = target_key("project", form.instance.pk)
+        if formset.model is models.ProjectUpdate and formset.new_objects:
+            announce(target=target, event="progress", site_url=site_url(request))
+        elif formset.model is models.Activity:
+            saved = formset.new_objects + [activity for activity, _fields in formset.changed_objects]
+            if any(activity.is_done and activity.pk not in done_before for activity in saved):
+                announce(target=target, event="activity_done", site_url=site_url(request))
 
     @admin.display(description=_("progress (%)"))
     def progress_display(self, obj):

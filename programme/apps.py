@@ -32,8 +32,20 @@ class ProgrammeConfig(PortalAppConfig):
     fixtures = ("programme.json",)
 
     def ready(self) -> None:
+        from following.registry import TargetKind, target_kind_register
         from moderation.forms import commune_names_register
-        from programme.selectors import commune_names
+        from programme.selectors import commune_names, project_followed
 
         # No citizen's name on a public form may be the commune's own.
         commune_names_register(commune_names)
+        # A project's page can be followed by e-mail: its progress updates and the activities done.
+        target_kind_register(
+            TargetKind(
+                name="project",
+                resolve=project_followed,
+                events={
+                    "progress": _("A progress update of the project “%(title)s” has been published."),
+                    "activity_done": _("An activity of the project “%(title)s” has been done."),
+                },
+            )
+        )

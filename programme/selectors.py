@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
+from following.registry import Followed
 from programme.models import Activity, Axis, Commune, Programme, Project
 
 
@@ -225,3 +226,9 @@ def method_data() -> dict:
         "principles": list(programme.principles.all()),
         "steps": list(programme.method_steps.all()),
     }
+
+
+def project_followed(ident: str) -> Followed | None:
+    """Return the title and page of a project of the published programme, to follow it by e-mail."""
+    project = programme_get().projects.filter(pk=int(ident)).only("pk", "slug", "title").first()
+    return Followed(title=project.title, path=project.get_absolute_url()) if project else None

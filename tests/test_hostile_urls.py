@@ -38,6 +38,8 @@ from budgets import services as budget_services
 from budgets.models import Proposal
 from budgets.views import voter_session_key
 from consultations.forms import ModerationForm
+from following import services as following_services
+from following.models import Follow
 from openmun.forms import posted_ids
 from openmun.tokens import nonce_new
 from petitions import services as petition_services
@@ -280,6 +282,7 @@ def build_site() -> Site:
     """Build the programme, rounds, contributions, comments, petitions, sessions, budgets and cycles."""
     programme = programme_build()
     today = timezone.localdate()
+    follow = Follow.objects.create(target="budget:participatory", email="follower@example.ma", language="ar")
     open_round = RoundFactory(
         programme=programme,
         slug="round-open",
@@ -389,6 +392,9 @@ def build_site() -> Site:
             if (rows := opendata.dataset_rows(dataset, dataset.queryset()[:1], base_url=""))
         ],
         "api:not-found": [{"path": "no-such-dataset/1/2/"}, {"path": "projects"}],
+        "following:confirm": [{"token": following_services.follow_token_make(follow)}],
+        "following:unsubscribe": [{"key": follow.key}],
+        "following:stop": [{"key": follow.key}],
     }
     return site
 

@@ -16,6 +16,8 @@ from budgets.imports import ParsedLine
 from budgets.models import BudgetLine, Phase, Proposal
 from consultations import services as consultation_services
 from consultations.models import Contribution
+from following import services as following_services
+from following.models import Follow
 from moderation import services as moderation_services
 from moderation.models import Moderated
 from openmun.cache import CONTENT, version_get
@@ -328,6 +330,58 @@ def synonym_delete(user):
     return lambda: transparency_services.synonym_delete(synonym=synonym, acting_user=user)
 
 
+BUDGET = "budget:participatory"
+
+
+def follow_make(email: str = "amina@example.ma", *, confirmed: bool = True) -> Follow:
+    return Follow.objects.create(
+        target=BUDGET, email=email, language="ar", confirmed_at=timezone.now() if confirmed else None
+    )
+
+
+def follow_request(user):
+    return lambda: following_services.follow_request(
+        target=BUDGET, email="amina@example.ma", frequency="immediate", language="ar", consent=True, site_url=SITE
+    )
+
+
+def follow_confirm(user):
+    follow = follow_make(confirmed=False)
+    return lambda: following_services.follow_confirm(follow=follow, nonce=follow.link_nonce)
+
+
+def follow_confirmed_create(user):
+    return lambda: following_services.follow_confirmed_create(target=BUDGET, email="amina@example.ma", language="ar")
+
+
+def follow_unsubscribe(user):
+    follow = follow_make()
+    return lambda: following_services.follow_unsubscribe(key=follow.key)
+
+
+def follow_stop_all(user):
+    follow = follow_make()
+    return lambda: following_services.follow_stop_all(key=follow.key)
+
+
+def announce(user):
+    follow_make()
+    return lambda: following_services.announce(target=BUDGET, event="phase_opened", site_url=SITE)
+
+
+def follow_digests_send(user):
+    follow = follow_make()
+    Follow.objects.filter(pk=follow.pk).update(frequency=Follow.Frequency.WEEKLY)
+    following_services.announce(target=BUDGET, event="phase_opened", site_url=SITE)
+    return lambda: following_services.follow_digests_send(site_url=SITE)
+
+
+def follow_data_purge(user):
+    follow = follow_make(confirmed=False)
+    Follow.objects.filter(pk=follow.pk).update(created_at=timezone.now() - datetime.timedelta(days=30))
+    return lambda: following_services.follow_data_purge()
+
+
 # Services whose write changes what a page shows: each must move the content version.
 WRITES = {
     "moderation.services.item_moderate": item_moderate,
@@ -381,6 +435,15 @@ WRITES_NOTHING_PUBLIC = {
         voter_confirm,
         "who confirmed is never shown; the ballot page reads the voter from the visitor's session, never cached",
     ),
+    # Follows and news are shown on no page (addresses never, and no count either).
+    "following.services.follow_request": (follow_request, "follows are shown on no page"),
+    "following.services.follow_confirm": (follow_confirm, "follows are shown on no page"),
+    "following.services.follow_confirmed_create": (follow_confirmed_create, "follows are shown on no page"),
+    "following.services.follow_unsubscribe": (follow_unsubscribe, "follows are shown on no page"),
+    "following.services.follow_stop_all": (follow_stop_all, "follows are shown on no page"),
+    "following.services.announce": (announce, "news are mailed; the feature app's own write moves the version"),
+    "following.services.follow_digests_send": (follow_digests_send, "summaries are mailed, shown on no page"),
+    "following.services.follow_data_purge": (follow_data_purge, "follows are shown on no page"),
 }
 
 # Checks, tokens and helpers of the services: they write nothing.
@@ -390,6 +453,10 @@ READ_ONLY = {
     "moderation.services.contact_details_models",
     # Fills, at start-up, the registry of who tells an author of a decision: nothing in the database.
     "moderation.services.decision_notice_register",
+    # Registration at start-up: it writes no row.
+    "moderation.services.purge_register",
+    "following.services.follow_token_make",
+    "following.services.follow_token_read",
     "petitions.services.allowed_next_states",
     "consultations.services.reply_texts_set",
     "consultations.services.author_language_default",
@@ -436,7 +503,13 @@ def public_functions(module) -> set:
 
 
 def test_every_service_has_decided_how_it_invalidates():
-    modules = [moderation_services, consultation_services, budget_services, transparency_services] + [
+    modules = [
+        moderation_services,
+        consultation_services,
+        budget_services,
+        transparency_services,
+        following_services,
+    ] + [
         importlib.import_module(f"{petitions.services.__name__}.{module.name}")
         for module in pkgutil.iter_modules(petitions.services.__path__)
     ]

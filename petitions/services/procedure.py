@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from following.registry import target_key
+from following.services import announce
 from openmun.actions import permission_require
 from openmun.text import normalise
 from petitions.models import CouncilSession, Petition
@@ -145,6 +147,8 @@ def petition_accept(
         petition.save()
         event_add(petition, Action.ACCEPTED, decided_on, acting_user=acting_user, notes=notes, document=document)
         agent_notice(petition, Action.ACCEPTED, site_url=site_url)
+        # Its followers (and the supporters who asked to be kept informed) hear of it once this commits.
+        announce(target=target_key("petition", petition.pk), event="accepted")
     return petition
 
 
@@ -176,6 +180,8 @@ def petition_refuse(
         petition.save()
         event_add(petition, Action.REFUSED, decided_on, acting_user=acting_user, document=document)
         agent_notice(petition, Action.REFUSED, site_url=site_url)
+        # Its followers (and the supporters who asked to be kept informed) hear of it once this commits.
+        announce(target=target_key("petition", petition.pk), event="refused")
     if notified_on:
         petition = petition_refusal_notify(petition=petition, notified_on=notified_on, acting_user=acting_user)
     return petition
@@ -238,6 +244,8 @@ def petition_deliberate(
         petition.save()
         event_add(petition, Action.DELIBERATED, deliberated_on, acting_user=acting_user, document=document)
         agent_notice(petition, Action.DELIBERATED, site_url=site_url)
+        # Its followers (and the supporters who asked to be kept informed) hear of it once this commits.
+        announce(target=target_key("petition", petition.pk), event="deliberated")
     return petition
 
 
