@@ -164,7 +164,7 @@ class SupportForm(HoneypotMixin, forms.ModelForm):
 
     class Meta:
         model = Support
-        fields = ["name", "relation", "email", "consent"]
+        fields = ["name", "relation", "email", "keep_informed", "consent"]
         field_classes = {"name": DisplayNameField}
         widgets = {"relation": forms.RadioSelect}
         labels = {

@@ -147,6 +147,7 @@ def support_create(request, pk: int):
                 relation=form.cleaned_data["relation"],
                 email=form.cleaned_data["email"],
                 consent=form.cleaned_data["consent"],
+                keep_informed=form.cleaned_data["keep_informed"],
                 site_url=site_url(request),
             )
         except ValidationError as error:
@@ -242,7 +243,7 @@ def support_confirm(request, token: str):
         return render(request, "petitions/support_confirm.html", context, status=410)
     if request.method == "POST":
         try:
-            counted = services.support_confirm(support=support, nonce=nonce)
+            counted = services.support_confirm(support=support, nonce=nonce, language=get_language())
         except ValidationError:
             # The petition's page, at its top where the message is.
             messages.error(request, _("This petition no longer gathers support: your support was not counted."))

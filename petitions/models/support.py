@@ -39,6 +39,14 @@ class Support(models.Model):
         help_text=_("We send you a link to confirm your support. It is never shown publicly."),
     )
     consent = models.BooleanField(_("consent to the processing of these data"), default=False)
+    keep_informed = models.BooleanField(
+        _("keep me informed of this petition by e-mail"),
+        default=False,
+        help_text=_(
+            "Once your support is confirmed, you will receive an e-mail when the petition is accepted and put on a "
+            "council session's agenda, refused, or answered. Each e-mail has a link to stop."
+        ),
+    )
     created_at = models.DateTimeField(_("given at"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     # The nonce of the one link that may confirm this support, as submitted: replaced by each new submission for

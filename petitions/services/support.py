@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from following.registry import target_key
+from following.services import follow_confirmed_create
 from moderation.models import Moderated
 from openmun import cache
 from openmun.mail import mail_after_commit
@@ -42,6 +44,7 @@ def support_submit(
     email: str,
     consent: bool,
     site_url: str,
+    keep_informed: bool = False,
 ) -> Support:
     """Record a person's online support and e-mail the link that confirms it.
 
@@ -68,6 +71,7 @@ def support_submit(
         relation=relation,
         email=email.strip().lower(),
         consent=True,
+        keep_informed=keep_informed,
     )
     # The one-support-per-address rule is the database's: checked below, race included.
     support.full_clean(validate_unique=False, validate_constraints=False)
@@ -84,9 +88,14 @@ def support_submit(
         # One conditional UPDATE, so that a confirmation at the same moment keeps what its own link named.
         nonce, now = nonce_new(), timezone.now()
         if Support.objects.filter(pk=existing.pk, confirmed_at__isnull=True).update(
-            name=support.name, relation=support.relation, created_at=now, link_nonce=nonce
+            name=support.name,
+            relation=support.relation,
+            keep_informed=keep_informed,
+            created_at=now,
+            link_nonce=nonce,
         ):
             existing.name, existing.relation, existing.created_at = support.name, support.relation, now
+            existing.keep_informed = keep_informed
             existing.link_nonce = nonce
         else:
             _support_known_send(existing, site_url=site_url)
@@ -124,8 +133,11 @@ def _support_known_send(support: Support, *, site_url: str) -> None:
     )
 
 
-def support_confirm(*, support: Support, nonce: str) -> bool:
+def support_confirm(*, support: Support, nonce: str, language: str | None = None) -> bool:
     """Count a support once, through the link submitted with it; return False when that link no longer acts.
+
+    A supporter who asked to be kept informed then follows the petition (following), in language: the address has
+    just been confirmed by the same link, so the follow needs no second confirmation.
 
     The link acts once: the UPDATE that confirms the support also clears its nonce, and a later submission for
     the address has replaced it, so that a second use of a link, or a link older than the last submission,
@@ -153,6 +165,12 @@ def support_confirm(*, support: Support, nonce: str) -> bool:
             raise ValidationError(_("This petition no longer gathers support."), code="not_gathering_support")
         # update() sends no signal: the pages that show the count must be rendered again.
         cache.model_changed(Petition)
+        if support.keep_informed:
+            follow_confirmed_create(
+                target=target_key("petition", support.petition_id),
+                email=support.email,
+                language=language or settings.LANGUAGE_CODE,
+            )
     support.confirmed_at, support.link_nonce = now, ""
     return True
 
