@@ -15,7 +15,8 @@ class BudgetsConfig(PortalAppConfig):
 
     def ready(self) -> None:
         from budgets.selectors import home_section_data
-        from following.registry import Followed, TargetKind, target_kind_register
+        from budgets.selectors.participatory import phases_opening
+        from following.registry import Followed, TargetKind, opening_source_register, target_kind_register
         from programme.sections import HomeSection, home_section_register
 
         # The cycles under way, their phase and what a citizen can do in it, in the home page's "participate now".
@@ -31,6 +32,9 @@ class BudgetsConfig(PortalAppConfig):
                     if ident == "participatory"
                     else None
                 ),
-                events={"phase_opened": _("A new phase of the participatory budget is open: “%(title)s”.")},
+                events={
+                    "phase_opened": _("A new phase of the participatory budget has begun: see what you can do now.")
+                },
             )
         )
+        opening_source_register(phases_opening)

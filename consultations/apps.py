@@ -13,9 +13,9 @@ class ConsultationsConfig(PortalAppConfig):
     def ready(self) -> None:
         from consultations.models import Comment, Contribution
         from consultations.notices import comment_decision_notice, contribution_decision_notice
-        from consultations.selectors import home_section_data, round_followed
+        from consultations.selectors import home_section_data, round_followed, rounds_opening
         from consultations.views import project_section_context
-        from following.registry import TargetKind, target_kind_register
+        from following.registry import TargetKind, opening_source_register, target_kind_register
         from moderation.services import decision_notice_register
         from programme.sections import HomeSection, ProjectSection, home_section_register, section_register
 
@@ -51,3 +51,4 @@ class ConsultationsConfig(PortalAppConfig):
                 },
             )
         )
+        opening_source_register(rounds_opening)

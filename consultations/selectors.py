@@ -328,3 +328,9 @@ def round_followed(ident: str) -> Followed | None:
     """Return the title and page of a consultation round, to follow it by e-mail."""
     found = Round.objects.filter(pk=int(ident)).only("pk", "slug", "title").first()
     return Followed(title=found.title, path=found.get_absolute_url()) if found else None
+
+
+def rounds_opening(day: datetime.date) -> list[tuple[str, str, str]]:
+    """Return the rounds whose digital window opened in the week up to day and is still open, to announce once."""
+    rounds = Round.objects.accepting_contributions_on(day).filter(opens_on__gt=day - datetime.timedelta(days=7))
+    return [(f"round:{found.pk}", "opened", f"{found.pk}:{found.opens_on}") for found in rounds.only("pk", "opens_on")]

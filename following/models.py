@@ -70,12 +70,21 @@ class News(models.Model):
 
     target = models.CharField(_("followed page"), max_length=100, db_index=True)
     event = models.CharField(_("event"), max_length=50)
+    # What the news is about when it may be announced twice (a round that opens, seen by each daily run): once only.
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("announced at"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("news")
         verbose_name_plural = _("news")
         ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "event", "reference"],
+                condition=~models.Q(reference=""),
+                name="news_announced_once",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.target} {self.event}"

@@ -5,7 +5,8 @@ the feature apps and never imports them: an app registers, in its ready(), a fun
 title and the address of the page in the active language, and the sentences of its events.
 """
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -30,11 +31,20 @@ class TargetKind:
 
 
 KINDS: dict[str, TargetKind] = {}
+# Functions that return, for a day, the news that time brings (a round or a phase that opens), as
+# (target, event, reference) tuples: `manage.py announce_openings` announces each once.
+OPENING_SOURCES: list[Callable[[datetime.date], Iterable[tuple[str, str, str]]]] = []
 
 
 def target_kind_register(kind: TargetKind) -> None:
     """Let people follow the targets of this kind."""
     KINDS[kind.name] = kind
+
+
+def opening_source_register(source: Callable[[datetime.date], Iterable[tuple[str, str, str]]]) -> None:
+    """Have the daily announce_openings ask source(day) for what opens."""
+    if source not in OPENING_SOURCES:
+        OPENING_SOURCES.append(source)
 
 
 def target_key(kind: str, ident: object) -> str:

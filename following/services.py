@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from following.models import Follow, News
-from following.registry import Followed, event_sentence, target_resolve
+from following.registry import OPENING_SOURCES, Followed, event_sentence, target_resolve
 from openmun.mail import mail_after_commit
 from openmun.tokens import nonce_new, token_make, token_read
 from transparency.registry import registry as transparency_registry
@@ -136,17 +136,34 @@ def follow_stop_all(*, key: str) -> int:
     return deleted
 
 
-def announce(*, target: str, event: str, site_url: str | None = None) -> None:
+def announce(*, target: str, event: str, reference: str = "", site_url: str | None = None) -> bool:
     """Tell the confirmed followers of a target about an event: one e-mail each now, or in the weekly summary.
 
-    Called by a feature app's service inside its transaction: the messages are queued only once it commits.
+    Called by a feature app's service inside its transaction: the messages are queued only once it commits. With a
+    reference, the event is announced once only, however often it is seen; return whether it was announced.
     """
     event_sentence(target, event)  # An unregistered event is a programming error: fail in the tests.
-    News.objects.create(target=target, event=event)
+    try:
+        with transaction.atomic():
+            News.objects.create(target=target, event=event, reference=reference)
+    except IntegrityError:
+        return False
     site = _site_url(site_url)
     followers = Follow.objects.confirmed().filter(target=target, frequency=Follow.Frequency.IMMEDIATE)
     for follow in followers.only("pk", "email", "language", "target", "key"):
         _translated(follow, _mail, follow, "news", site_url=site, events=[event])
+    return True
+
+
+def openings_announce(*, day: datetime.date | None = None, site_url: str | None = None) -> int:
+    """Announce, once each, what the registered sources say opens on day (or opened in the week before it)."""
+    day = day or timezone.localdate()
+    announced = 0
+    with transaction.atomic():
+        for source in OPENING_SOURCES:
+            for target, event, reference in source(day):
+                announced += announce(target=target, event=event, reference=reference, site_url=site_url)
+    return announced
 
 
 def follow_digests_send(*, now: datetime.datetime | None = None, site_url: str | None = None) -> int:

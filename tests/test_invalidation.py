@@ -376,6 +376,12 @@ def follow_digests_send(user):
     return lambda: following_services.follow_digests_send(site_url=SITE)
 
 
+def openings_announce(user):
+    follow_make()
+    cycle_build()
+    return lambda: following_services.openings_announce(site_url=SITE)
+
+
 def follow_data_purge(user):
     follow = follow_make(confirmed=False)
     Follow.objects.filter(pk=follow.pk).update(created_at=timezone.now() - datetime.timedelta(days=30))
@@ -444,6 +450,7 @@ WRITES_NOTHING_PUBLIC = {
     "following.services.announce": (announce, "news are mailed; the feature app's own write moves the version"),
     "following.services.follow_digests_send": (follow_digests_send, "summaries are mailed, shown on no page"),
     "following.services.follow_data_purge": (follow_data_purge, "follows are shown on no page"),
+    "following.services.openings_announce": (openings_announce, "news are mailed, shown on no page"),
 }
 
 # Checks, tokens and helpers of the services: they write nothing.

@@ -226,3 +226,11 @@ def phases_this_week(first: datetime.date, last: datetime.date) -> list[PhaseEve
         if first <= phase.ends_on <= last:
             events.append(PhaseEvent(phase=phase, day=phase.ends_on, starts=False))
     return sorted(events, key=lambda event: (event.day, not event.starts, event.phase.cycle_id, event.phase.pk))
+
+
+def phases_opening(day: datetime.date) -> list[tuple[str, str, str]]:
+    """Return the phases of published cycles that began in the week up to day and still run, to announce once."""
+    phases = Phase.objects.filter(
+        cycle__is_published=True, starts_on__lte=day, starts_on__gt=day - datetime.timedelta(days=7), ends_on__gte=day
+    )
+    return [("budget:participatory", "phase_opened", f"{phase.pk}:{phase.starts_on}") for phase in phases]

@@ -56,17 +56,3 @@ def test_following_a_project_from_a_phone_in_arabic(site, page, phone, page_chec
     phone.get_by_role("button", name=ar("Stop following")).click()
     assert phone.get_by_role("heading", level=1).inner_text() == ar("Done")
     assert not Follow.objects.exists()
-
-
-def test_a_form_with_errors_is_shown_on_a_page_of_its_own_without_javascript(site, browser, settings):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, java_script_enabled=False)
-    phone = context.new_page()
-    phone.goto(f"{site}/ar/programme/projects/traffic-decisions/")
-    form = phone.locator("form.follow-form")
-    form.get_by_label(ar("Your e-mail address")).fill("not-an-address")
-    form.get_by_role("button", name=ar("Follow this page")).click()
-    assert phone.locator("#follow-errors").is_visible()
-    assert phone.get_by_role("heading", level=1).inner_text() == Project.objects.get(slug="traffic-decisions").title_ar
-    assert_accessible(phone)
-    screenshot(phone, "project-follow-errors-ar-360px")
-    context.close()

@@ -212,3 +212,20 @@ def test_a_supporter_who_asked_to_be_kept_informed_hears_of_the_decision(
         )
     assert [message.to[0] for message in mailoutbox] == ["kept@example.ma"]
     assert "a été acceptée" in mailoutbox[0].body
+
+
+def test_a_round_or_a_budget_phase_that_opens_is_announced_once(mailoutbox, django_capture_on_commit_callbacks):
+    from tests.budgets.factories import cycle_build
+    from tests.consultations.factories import open_round
+
+    opened = open_round(programme_build())
+    cycle_build()
+    follow_make(f"round:{opened.pk}", "amina@example.ma", language="ar")
+    follow_make("budget:participatory", "paul@example.ma", language="fr")
+    for _run in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("announce_openings", stdout=io.StringIO())
+    by_address = {message.to[0]: message for message in mailoutbox}
+    assert len(mailoutbox) == 2 and sorted(by_address) == ["amina@example.ma", "paul@example.ma"]
+    assert "مفتوح" in by_address["amina@example.ma"].body
+    assert "Une nouvelle phase du budget participatif" in by_address["paul@example.ma"].body

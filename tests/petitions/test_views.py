@@ -233,7 +233,7 @@ def test_supporting_a_petition_by_e_mail(client, mailoutbox, django_capture_on_c
 
 
 def test_the_support_form_asks_for_no_id_number():
-    assert set(SupportForm().fields) == {"name", "relation", "email", "consent", "hp_check"}
+    assert set(SupportForm().fields) == {"name", "relation", "email", "keep_informed", "consent", "hp_check"}
 
 
 def test_an_invalid_support_shows_the_petition_again_with_the_errors(client):
