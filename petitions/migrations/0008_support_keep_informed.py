@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('petitions', '0005_petition_filed_on_paper'),
+        ('petitions', '0007_reason_sent_to_authors'),
     ]
 
     operations = [
