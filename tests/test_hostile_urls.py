@@ -358,6 +358,7 @@ def build_site() -> Site:
         "consultations:round-results": [{"slug": item.slug} for item in rounds],
         "petitions:petition-detail": [{"pk": str(item.pk)} for item in all_petitions],
         "petitions:support-create": [{"pk": str(item.pk)} for item in all_petitions],
+        "petitions:petition-report": [{"pk": str(item.pk)} for item in all_petitions],
         "petitions:support-sent": [{"pk": str(petitions[0].pk)}, {"pk": str(pending.pk)}],
         "petitions:support-confirmed": [{"pk": str(petitions[0].pk)}, {"pk": str(pending.pk)}],
         "petitions:petition-sheets": [{"pk": str(petitions[0].pk)}, {"pk": str(petitions[1].pk)}],
