@@ -128,7 +128,7 @@ def test_a_visitor_reports_a_petition_on_a_phone_and_staff_see_it_on_the_dashboa
     assert_accessible(phone)
     screenshot(phone, "petition-report-ar-360px")
     phone.get_by_role("button", name="إرسال الإبلاغ").click()
-    assert "شكرا لكم. سيراجعه المشرف." in phone.get_by_role("status").first.inner_text()
+    assert "شكرا لكم. سيطلع عليه المشرف." in phone.get_by_role("status").first.inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
     sign_in(page, site, "/ar/admin/")

@@ -60,14 +60,14 @@ def fail_on_dialog(page):
 def test_an_arabic_contribution_moderated_in_the_admin_and_published_with_its_outcome(rounds, moderator, page):
     fail_on_dialog(page)
     page.goto(rounds + "/ar/consultations/")
-    page.get_by_role("link", name="اطرح فكرتك").click()
+    page.get_by_role("link", name="اطرحوا فكرتكم").click()
     assert page.url == rounds + "/ar/consultations/ideas-now/contribute/"
     page.get_by_label("فكرتكم أو مقترحكم").fill(IDEA)
     page.get_by_label("العنوان").fill("أشجار الزيتون قرب المدارس")
     page.get_by_label("المشروع المعني").select_option(label="المدينة الخضراء")
     page.get_by_label("الاسم المعروض").fill("خديجة")
     page.get_by_label("عنوان البريد الإلكتروني").fill("khadija@example.ma")
-    page.get_by_label("اطلعت على المعلومات المتعلقة بالمعطيات الشخصية أعلاه وأوافق عليها.").check()
+    page.locator('input[name="consent"]').check()
     screenshot(page, "contribution-form-filled-ar")
     page.get_by_role("button", name="إرسال مساهمتي").click()
     assert page.get_by_role("heading", level=1).inner_text() == "شكرا لكم: تم استلام مساهمتكم"
@@ -115,7 +115,7 @@ def test_hostile_input_is_refused_or_inert(rounds, page):
     fail_on_dialog(page)
     page.goto(rounds + "/fr/programme/projects/green-city/")
     page.get_by_label("Commentaire", exact=True).fill('<img src=x onerror="alert(1)"> bonjour')
-    page.get_by_label("J'ai lu l'information sur les données personnelles ci-dessus et j'accepte.").check()
+    page.locator('input[name="consent"]').check()
     page.get_by_role("button", name="Envoyer mon commentaire").click()
     assert "les balises HTML ne sont pas acceptées" in page.get_by_role("alert").inner_text()
     # What the person typed is kept, as text.
@@ -140,7 +140,7 @@ def test_a_comment_works_without_javascript(rounds, browser):
     page = context.new_page()
     page.goto(rounds + "/ar/programme/projects/green-city/")
     page.get_by_label("التعليق", exact=True).fill("متى يبدأ غرس الأشجار في حي أولاد حمدان؟")
-    page.get_by_label("اطلعت على المعلومات المتعلقة بالمعطيات الشخصية أعلاه وأوافق عليها.").check()
+    page.locator('input[name="consent"]').check()
     page.get_by_role("button", name="إرسال تعليقي").click()
     assert page.url.endswith("/ar/programme/projects/green-city/#comments")
     assert "شكرا لكم. سيظهر تعليقكم بعد اطلاع المشرف عليه." in page.get_by_role("status").first.inner_text()

@@ -35,6 +35,11 @@ def follow_make(target: str, email: str, *, language: str = "ar", confirmed: boo
     )
 
 
+def followers_mail(mailoutbox, petition: Petition) -> list:
+    """The messages of a petition's news: the agent's own notice of each step (petitions/notices.py) aside."""
+    return [message for message in mailoutbox if message.to != [petition.contact_email]]
+
+
 def followers_of(petition: Petition) -> None:
     target = f"petition:{petition.pk}"
     follow_make(target, "amina@example.ma", language="ar")
@@ -57,7 +62,7 @@ def test_accepting_a_petition_tells_each_confirmed_follower_once_in_their_langua
             committees={"ar": "لجنة"},
             acting_user=admin_user,
         )
-    news = {message.to[0]: message for message in mailoutbox}
+    news = {message.to[0]: message for message in followers_mail(mailoutbox, petition)}
     assert sorted(news) == ["amina@example.ma", "paul@example.ma"]
     assert "قُبلت العريضة" in news["amina@example.ma"].body
     assert "a été acceptée" in news["paul@example.ma"].body
@@ -92,7 +97,10 @@ def test_a_refusal_or_the_council_answer_reaches_the_followers(
     followers_of(petition)
     with django_capture_on_commit_callbacks(execute=True):
         call()
-    assert sorted(message.to[0] for message in mailoutbox) == ["amina@example.ma", "paul@example.ma"]
+    assert sorted(message.to[0] for message in followers_mail(mailoutbox, petition)) == [
+        "amina@example.ma",
+        "paul@example.ma",
+    ]
 
 
 def test_a_refused_decision_mails_nothing(admin_user, mailoutbox, django_capture_on_commit_callbacks):
@@ -210,8 +218,8 @@ def test_a_supporter_who_asked_to_be_kept_informed_hears_of_the_decision(
             committees={"ar": "لجنة"},
             acting_user=admin_user,
         )
-    assert [message.to[0] for message in mailoutbox] == ["kept@example.ma"]
-    assert "a été acceptée" in mailoutbox[0].body
+    [news] = followers_mail(mailoutbox, petition)
+    assert news.to == ["kept@example.ma"] and "a été acceptée" in news.body
 
 
 def test_a_round_or_a_budget_phase_that_opens_is_announced_once(mailoutbox, django_capture_on_commit_callbacks):
