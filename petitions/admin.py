@@ -185,7 +185,6 @@ class PetitionAdmin(ModeratedAdmin, TabbedTranslationAdmin):
         "support_count",
         "deposited",
         "notice_deadline_display",
-        "created",
     )
     list_display_links = ("title_excerpt",)
     list_filter = ("state", "status", "kind", "channel", "domain")
