@@ -5,6 +5,7 @@ The commands run in their own processes, against databases of their own, as an a
 
 import json
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -46,10 +47,16 @@ def manage(*args: str, database_url: str, media_root: Path) -> str:
     return result.stdout
 
 
+# Django's JSON keeps a moment to the millisecond and writes ".000" when only microseconds are left (12:00:07.000412
+# → "12:00:07.000Z"), which come back from a JSON backup as none ("12:00:07Z"): the same moment to the millisecond.
+EMPTY_MILLISECONDS = re.compile(r'(T\d\d:\d\d:\d\d)\.000(Z|[+-]\d\d:\d\d)?"')
+
+
 def snapshot(database_url: str, media_root: Path) -> dict:
-    return json.loads(
+    found = json.loads(
         manage("shell", "-c", SNAPSHOT, database_url=database_url, media_root=media_root).strip().splitlines()[-1]
     )
+    return {label: [count, EMPTY_MILLISECONDS.sub(r'\1\2"', rows)] for label, (count, rows) in found.items()}
 
 
 def source_build(database_url: str, media_root: Path) -> dict:
