@@ -12,6 +12,8 @@ class BudgetsConfig(PortalAppConfig):
     # What the citizen-budget booklet shows: proposals and votes must not re-render it.
     printed_models = frozenset({"budgetyear", "budgetline", "glossaryterm"})
     fixtures = ("budgets.json",)
+    # Voters' addresses (hashed) and links are shown nowhere: ballots are what the results count.
+    private_models = frozenset({"voter"})
 
     def ready(self) -> None:
         from budgets.selectors import home_section_data

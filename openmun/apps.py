@@ -19,6 +19,10 @@ class PortalAppConfig(AppConfig):
       (openmun/cache.py); apps that are not declared (Django's own) move nothing, and neither do derived_models.
     - derived_models names the models that only derive from others, as a cache does (the search index): the
       change they follow has moved the version already.
+    - private_models names the models that no public page, feed or printed document shows: personal data kept to
+      confirm or count something (a support before it counts, a voter's address). Their rows change at every
+      visitor's action, which must not throw away every cached page; the service that publishes what they become
+      (a support counted on its petition) moves the version itself.
     - printed_models names the models whose change also moves the version the PDFs are cached under.
     - printed_documents names, by dotted path, the functions f(*, language) that return a printed document,
       rendered once per version: the background worker calls them after a change to printed_models, so that
@@ -29,5 +33,6 @@ class PortalAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     printed_models: frozenset[str] = frozenset()
     derived_models: frozenset[str] = frozenset()
+    private_models: frozenset[str] = frozenset()
     printed_documents: tuple[str, ...] = ()
     fixtures: tuple[str, ...] = ()

@@ -8,7 +8,8 @@ Nothing else moves the versions (restore, which replaces the whole database, asi
 
 Two versions:
 - CONTENT moves on any change to a model of an app declared as the portal's (openmun.apps.PortalAppConfig), but
-  for the models it declares derived from others (the search index); the page cache (openmun/pagecache.py) keys
+  for the models it declares derived from others (the search index) or private (unconfirmed supports and voters,
+  which no page shows); the page cache (openmun/pagecache.py) keys
   every page under it, so a change shows on the next request;
 - PRINTED moves only when what printed documents show changes (each app's printed_models); the PDFs are keyed
   under it, so a vote or a petition support does not throw away a render that took seconds. Once a change to them
@@ -84,7 +85,9 @@ def scopes_for(model: type[models.Model]) -> tuple[str, ...]:
     """Return the versions that a change to the model moves: none for an app that is not the portal's."""
     # Not every model belongs to an installed app (Django's migration records, migrations' historical models).
     config = apps.app_configs.get(model._meta.app_label)
-    if not isinstance(config, PortalAppConfig) or model._meta.model_name in config.derived_models:
+    if not isinstance(config, PortalAppConfig):
+        return ()
+    if model._meta.model_name in config.derived_models | config.private_models:
         return ()
     if model._meta.model_name in config.printed_models:
         return (CONTENT, PRINTED)

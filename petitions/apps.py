@@ -8,6 +8,8 @@ class PetitionsConfig(PortalAppConfig):
     default = True
     name = "petitions"
     verbose_name = _("Petitions and council sessions")
+    # Supporters are shown nowhere: a support counts on its petition, whose update moves the version (services).
+    private_models = frozenset({"support"})
 
     def ready(self) -> None:
         from following.registry import TargetKind, target_kind_register

@@ -109,9 +109,9 @@ def petition_get_public(pk: int) -> Petition:
         raise Http404("No such petition.") from None
 
 
-def petition_detail_data(pk: int) -> dict:
-    """Return a published petition with its public timeline, or raise Http404."""
-    petition = petition_get_public(pk)
+def petition_detail_data(pk: int, *, petition: Petition | None = None) -> dict:
+    """Return a published petition with its public timeline, or raise Http404; petition when already read."""
+    petition = petition or petition_get_public(pk)
     events = list(
         petition.events.exclude(action=PetitionEvent.Action.NOT_ADMITTED).order_by("date", "recorded_at", "pk")
     )
@@ -129,7 +129,8 @@ def petition_detail_data(pk: int) -> dict:
 
 def support_for_token(support_id: int) -> Support | None:
     """Return the support a confirmation link names, with its petition, or None when it no longer exists."""
-    return Support.objects.select_related("petition").filter(pk=support_id).first()
+    # No ordering: the supports' default one would join and sort for a single row.
+    return Support.objects.select_related("petition").filter(pk=support_id).order_by().first()
 
 
 def supporters_for_export(petition: Petition) -> QuerySet[Support]:

@@ -128,8 +128,8 @@ def petition_detail(request, pk: int):
 @sensitive_post_parameters(*PERSONAL_FIELDS)
 @rate_limit("support")
 def support_create(request, pk: int):
-    context = selectors.petition_detail_data(pk)
-    petition = context["petition"]
+    # The petition alone: its timeline is read only to show the form again with its errors.
+    petition = selectors.petition_get_public(pk)
     form = SupportForm(request.POST)
     if form.is_robot():
         return result_redirect("petitions:support-sent", pk=pk)
@@ -155,7 +155,7 @@ def support_create(request, pk: int):
         else:
             return result_redirect("petitions:support-sent", pk=pk)
     # The petition's page again, with the errors and what the person typed.
-    return petition_page(request, context, form)
+    return petition_page(request, selectors.petition_detail_data(pk, petition=petition), form)
 
 
 @require_POST

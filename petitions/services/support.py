@@ -73,9 +73,10 @@ def support_submit(
         consent=True,
         keep_informed=keep_informed,
     )
-    # The one-support-per-address rule is the database's: checked below, race included.
-    support.full_clean(validate_unique=False, validate_constraints=False)
-    existing = petition.supports.filter(email__iexact=support.email).first()
+    # The one-support-per-address rule is the database's: checked below, race included. The petition is the one
+    # given: no query to check that it exists.
+    support.full_clean(exclude=["petition"], validate_unique=False, validate_constraints=False)
+    existing = petition.supports.filter(email__iexact=support.email).order_by().first()
     if existing is None:
         try:
             with transaction.atomic():
