@@ -22,11 +22,11 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from openmun.antiabuse import window_count
 from openmun.formatting import french_typography, french_typography_html
 from openmun.tasks import mail_send
 
@@ -43,16 +43,8 @@ def recipient_allowance_take(address: str) -> bool:
     """Count one message to address; return whether it is within OPENMUN_MAIL_PER_RECIPIENT for this window."""
     limit, window = settings.OPENMUN_MAIL_PER_RECIPIENT
     now = int(time.time())
-    key = f"openmun:mail:{recipient_key(address)}:{now - now % window}"
-    # add then incr is atomic on Redis and in memory: concurrent requests cannot slip past the cap.
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        # The window ended between add and incr: this message opens the next one.
-        cache.add(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+    # Atomic: concurrent requests cannot slip past the cap.
+    return window_count(f"openmun:mail:{recipient_key(address)}:{now - now % window}", window) <= limit
 
 
 def mail_after_commit(
