@@ -25,6 +25,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import signal
 import statistics
 import subprocess
@@ -143,8 +144,51 @@ def expect(status: int, wanted: int, what: str) -> None:
         raise RuntimeError(f"{what}: {status}, not {wanted}")
 
 
+def process_cpu(pid: int) -> float:
+    """Return the CPU seconds (user and system) process pid has used so far, 0 when it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    # After the command's name, in parentheses: the state is field 3, utime and stime fields 14 and 15.
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_processes() -> dict[str, list[int]]:
+    """Return the pids of what serves the bench: gunicorn's workers and the PostgreSQL backends of its database."""
+    from django.db import connection
+
+    workers = []
+    if SERVER is not None:
+        children = Path(f"/proc/{SERVER.pid}/task/{SERVER.pid}/children")
+        with contextlib.suppress(OSError):
+            workers = [int(pid) for pid in children.read_text().split()]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [DATABASE])
+        backends = [pid for (pid,) in cursor.fetchall()]
+    return {"gunicorn": workers, "postgresql": backends}
+
+
+def cpu_snapshot() -> dict[tuple[str, int], float]:
+    """Return the CPU seconds used so far by each server process (kind, pid), and by this client."""
+    used = {(kind, pid): process_cpu(pid) for kind, pids in server_processes().items() for pid in pids}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    used["client", os.getpid()] = usage.ru_utime + usage.ru_stime
+    return used
+
+
+def cpu_per_action(before: dict, after: dict, done: int) -> dict[str, float]:
+    """Return the milliseconds of CPU each kind of process spent per action between two snapshots."""
+    spent: dict[str, float] = {"gunicorn": 0.0, "postgresql": 0.0, "client": 0.0}
+    for (kind, pid), seconds in after.items():
+        # A process started during the run (a new backend) had used nothing before it.
+        spent[kind] += seconds - before.get((kind, pid), 0.0)
+    return {kind: round(1000 * seconds / max(done, 1), 2) for kind, seconds in spent.items()}
+
+
 def people_run(count: int, person) -> dict:
-    """Run person(browser, index) for count people, CLIENTS at a time; return the rate and the latencies."""
+    """Run person(browser, index) for count people, CLIENTS at a time; return the rate, latencies and CPU."""
     durations: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -175,11 +219,13 @@ def people_run(count: int, person) -> dict:
 
     # The machine's load when the run starts: the figures mean little on a machine busy with something else.
     load_average = os.getloadavg()[0]
+    cpu_before = cpu_snapshot()
     started = time.perf_counter()
     with ThreadPoolExecutor(CLIENTS) as pool:
         for future in [pool.submit(client) for _ in range(CLIENTS)]:
             future.result()
     seconds = time.perf_counter() - started
+    cpu = cpu_per_action(cpu_before, cpu_snapshot(), len(durations))
     durations.sort()
     return {
         "done": len(durations),
@@ -190,6 +236,10 @@ def people_run(count: int, person) -> dict:
         "p99_ms": 1000 * durations[int(0.99 * (len(durations) - 1))] if durations else 0,
         "seconds": seconds,
         "load_average": load_average,
+        # What one complete action costs the machine, wherever it runs: the server's share (gunicorn and the
+        # PostgreSQL backends, which also answer the client's mailbox reads) says how many cores a rate needs.
+        "cpu_ms": cpu,
+        "server_cpu_ms": round(cpu["gunicorn"] + cpu["postgresql"], 2),
     }
 
 
@@ -264,10 +314,15 @@ def queued(prefix: str) -> int:
     ).count()
 
 
+# The gunicorn master while it runs: its children are the workers whose CPU the run counts.
+SERVER: subprocess.Popen | None = None
+
+
 @contextlib.contextmanager
 def gunicorn():
+    global SERVER
     environment = {**os.environ, **ENVIRONMENT}
-    server = subprocess.Popen(
+    server = SERVER = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
             "openmun.wsgi",
@@ -298,6 +353,7 @@ def gunicorn():
             time.sleep(0.3)
         yield
     finally:
+        SERVER = None
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
 

@@ -269,7 +269,9 @@ def main() -> None:
         if "mail_queued" in row:
             result += (
                 f", {row['mail_queued']} e-mails queued ({exact}); median {row['p50_ms']:.0f} ms, p99 "
-                f"{row['p99_ms']:.0f} ms, {row['errors']} errors; load average {row['load_average']:.1f} before"
+                f"{row['p99_ms']:.0f} ms, {row['errors']} errors; load average {row['load_average']:.1f} before; "
+                f"CPU per action: gunicorn {row['cpu_ms']['gunicorn']:.1f} ms, PostgreSQL "
+                f"{row['cpu_ms']['postgresql']:.1f} ms, client {row['cpu_ms']['client']:.1f} ms"
             )
         else:
             result += f" ({exact})"
