@@ -18,8 +18,11 @@ Two versions:
 The versions live in the default cache, shared by every worker and server when it is Redis.
 """
 
+import functools
 import time
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 import redis.exceptions
 from django.apps import apps
@@ -35,6 +38,8 @@ CACHE_ERRORS = (ConnectionInterrupted, redis.exceptions.ConnectionError, redis.e
 
 CONTENT = "content"
 PRINTED = "printed"
+
+Value = TypeVar("Value")
 
 
 def portal_apps() -> frozenset[str]:
@@ -114,3 +119,28 @@ def versions_move(*scopes: str) -> None:
     if PRINTED in scopes:
         # The worker renders the new PDFs before a visitor asks for them (once per burst of changes).
         transaction.on_commit(printed_render_soon, robust=True)
+
+
+def kept_per_version(function: Callable[[], Value]) -> Callable[[], Value]:
+    """Keep what function() returns in this process until the content version moves: one read per change.
+
+    For the small reads that most requests make (the commune, the search synonyms): the version costs one cache
+    round trip where the read costs a query. A value read while a change commits is kept under the version the
+    change moves again once committed, so it is read anew at the next call. When the cache is down, function() is
+    called every time.
+    """
+    kept: list[tuple[str, Value]] = []
+
+    @functools.wraps(function)
+    def wrapper() -> Value:
+        try:
+            version = version_get(CONTENT)
+        except CACHE_ERRORS:
+            return function()
+        if kept and kept[0][0] == version:
+            return kept[0][1]
+        value = function()
+        kept[:] = [(version, value)]
+        return value
+
+    return wrapper

@@ -12,11 +12,13 @@ from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
 from following.registry import Followed
+from openmun.cache import kept_per_version
 from programme.models import Activity, Axis, Commune, Programme, Project
 
 
+@kept_per_version
 def commune_get() -> Commune | None:
-    """Return the commune that runs the portal."""
+    """Return the commune that runs the portal (every page shows it): read once per content version."""
     return Commune.objects.order_by("pk").first()
 
 
@@ -26,8 +28,12 @@ def commune_name() -> str:
     return str(commune.name) if commune else ""
 
 
+@kept_per_version
 def commune_names() -> list[str]:
-    """Return the commune's name in every language, as staff stored it (none if no commune is loaded)."""
+    """Return the commune's name in every language, as staff stored it (none if no commune is loaded).
+
+    Every name a visitor signs with is checked against it: read once per content version.
+    """
     fields = [build_localized_fieldname("name", code) for code, _name in settings.LANGUAGES]
     return [name for row in Commune.objects.values_list(*fields) for name in row if name]
 

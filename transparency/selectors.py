@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils.safestring import SafeString
 
-from openmun.cache import CACHE_ERRORS, CONTENT, version_get
+from openmun.cache import kept_per_version
 from openmun.folding import normalise_for_stemming
 from openmun.search import (
     Expansion,
@@ -60,24 +60,11 @@ def public_entries(language: str, sources: list[SearchSource]) -> QuerySet[Searc
     return SearchEntry.objects.filter(condition, language=language)
 
 
-# The synonyms this process read last, with the content version they were read under: a change to them moves the
-# version (transparency.services), so they are read again once per change, not once per search.
-_synonyms: tuple[str, Synonyms] | None = None
-
-
+# A change to the synonyms moves the content version (transparency.services): read once per change, not per search.
+@kept_per_version
 def search_synonyms() -> Synonyms:
     """Return the synonym groups staff declared, indexed: one query, then none until the content version moves."""
-    global _synonyms
-    try:
-        version = version_get(CONTENT)
-    except CACHE_ERRORS:
-        version = None
-    if version is not None and _synonyms is not None and _synonyms[0] == version:
-        return _synonyms[1]
-    synonyms = synonyms_index(synonym_words(words) for words in SearchSynonym.objects.values_list("words", flat=True))
-    if version is not None:
-        _synonyms = (version, synonyms)
-    return synonyms
+    return synonyms_index(synonym_words(words) for words in SearchSynonym.objects.values_list("words", flat=True))
 
 
 def matching_entries(query: str, language: str, sources: list[SearchSource]) -> tuple[QuerySet[SearchEntry], list[str]]:

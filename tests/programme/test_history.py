@@ -152,7 +152,7 @@ def test_the_history_page_in_both_languages_is_linked_from_the_project(client, l
 
 
 def test_the_history_page_costs_the_same_queries_whatever_the_history(
-    assert_queries_fixed, client, django_assert_num_queries, editor
+    assert_queries_fixed, client, django_assert_max_num_queries, editor
 ):
     programme_build()
     project = Project.objects.get(slug="project-1")
@@ -168,6 +168,6 @@ def test_the_history_page_costs_the_same_queries_whatever_the_history(
             ProjectUpdateFactory(project=project)
 
     queries = assert_queries_fixed(history_path(project), grow=grow, limit=10)
-    # A later page of the long history costs the same.
-    with django_assert_num_queries(queries):
+    # A later page of the long history costs no more (the commune, read once per content version, is known by then).
+    with django_assert_max_num_queries(queries):
         assert client.get(history_path(project) + "?page=3").status_code == 200
