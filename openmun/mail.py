@@ -88,6 +88,20 @@ def mail_after_commit(
     transaction.on_commit(queue)
 
 
+def mail_context(*, subject: str, signature: str) -> dict[str, str]:
+    """Return what templates/mail/base.html needs, in the active language: its lang, its direction, subject, signature.
+
+    Every HTML message of the portal extends that one layout: the root carries the message's language and direction
+    (rtl in Arabic), and the message ends with the commune's signature, as its plain text does.
+    """
+    return {
+        "language": translation.get_language() or settings.LANGUAGE_CODE,
+        "direction": "rtl" if translation.get_language_bidi() else "ltr",
+        "subject": subject,
+        "signature": signature,
+    }
+
+
 @dataclasses.dataclass(frozen=True)
 class Notice:
     """A message telling a citizen of a step that concerns what they wrote, the same in plain text and in HTML.
@@ -111,7 +125,7 @@ def notice_after_commit(*, to: str, language: str, what: str, compose: Callable[
     """Queue a notice to one address once the transaction commits, composed and rendered in the recipient's language.
 
     compose() is called with language active, so that its translated texts and its links follow it; the notice is
-    rendered by templates/mail/notice.txt and notice.html.
+    rendered by templates/mail/notice.txt and notice.html (which extends templates/mail/base.html).
     """
     if not to:
         return
@@ -121,9 +135,8 @@ def notice_after_commit(*, to: str, language: str, what: str, compose: Callable[
             # Neither OPENMUN_SITE_URL nor the caller gave the portal's address: a bare path would lead nowhere.
             notice = dataclasses.replace(notice, link="")
         context = {
+            **mail_context(subject=notice.subject, signature=notice.signature),
             "notice": notice,
-            "language": language,
-            "direction": "rtl" if translation.get_language_bidi() else "ltr",
             "quoted_direction": (
                 ("rtl" if translation.get_language_info(notice.quoted_language)["bidi"] else "ltr")
                 if notice.quoted_language
