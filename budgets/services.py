@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -26,10 +27,11 @@ from moderation.services import duplicate_refuse, moderation_initial_status
 from openmun import antiabuse, cache
 from openmun.actions import audit_log, permission_require
 from openmun.formatting import group_digits
-from openmun.mail import mail_after_commit
+from openmun.mail import mail_after_commit, mail_context
 from openmun.signals import objects_bulk_saved
 from openmun.text import normalise
 from openmun.tokens import nonce_new, token_make, token_read
+from programme.selectors import commune_signature
 
 VOTER_TOKEN_SALT = "budgets.voter.confirm"
 
@@ -234,10 +236,22 @@ def _voter_link_renew(voter: Voter) -> None:
 
 def _voter_link_send(voter: Voter, *, cycle: Cycle, email: str, site_url: str) -> None:
     path = reverse("budgets:voter-confirm", kwargs={"slug": cycle.slug, "token": voter_token_make(voter)})
-    context = {"cycle": cycle, "confirm_url": site_url + path, "hours": settings.OPENMUN_VOTE_CONFIRMATION_HOURS}
-    body = render_to_string("budgets/email/voter_confirm.txt", context)
     subject = _("Your link to vote: %(title)s") % {"title": cycle.title}
-    mail_after_commit(subject=subject, body=body, to=email, what=f"the voting link of voter {voter.pk}")
+    context = {
+        **mail_context(subject=subject, signature=commune_signature() or _("The commune")),
+        "cycle": cycle,
+        # The HTML names the cycle by a link to its page; its title is the commune's, escaped.
+        "cycle_link": format_html('<a href="{}">{}</a>', site_url + cycle.get_absolute_url(), cycle.title),
+        "confirm_url": site_url + path,
+        "hours": settings.OPENMUN_VOTE_CONFIRMATION_HOURS,
+    }
+    mail_after_commit(
+        subject=subject,
+        body=render_to_string("budgets/email/voter_confirm.txt", context),
+        html=render_to_string("budgets/email/voter_confirm.html", context),
+        to=email,
+        what=f"the voting link of voter {voter.pk}",
+    )
 
 
 def voter_link_check(*, cycle: Cycle, token: str) -> tuple[Voter, str]:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from modeltranslation.utils import build_localized_fieldname
 
 from following.registry import Followed
@@ -28,14 +28,31 @@ def commune_name() -> str:
     return str(commune.name) if commune else ""
 
 
+# A change to a commune moves the content version (openmun/cache.py): its names are read again once per change, not
+# at every form a citizen sends (a support checks the names typed against them, and its mail is signed with one).
 @kept_per_version
-def commune_names() -> list[str]:
-    """Return the commune's name in every language, as staff stored it (none if no commune is loaded).
+def commune_names_by_language() -> list[dict[str, str]]:
+    """Return each commune's name by language code, first commune first: one query, then none until a change."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    fields = [build_localized_fieldname("name", code) for code in codes]
+    return [dict(zip(codes, row, strict=True)) for row in Commune.objects.order_by("pk").values_list(*fields)]
 
-    Every name a visitor signs with is checked against it: read once per content version.
-    """
-    fields = [build_localized_fieldname("name", code) for code, _name in settings.LANGUAGES]
-    return [name for row in Commune.objects.values_list(*fields) for name in row if name]
+
+def commune_names() -> list[str]:
+    """Return the commune's name in every language, as staff stored it (none if no commune is loaded)."""
+    return [name for row in commune_names_by_language() for name in row.values() if name]
+
+
+def commune_signature() -> str:
+    """Return the commune's name in the active language, as its e-mails are signed ("" if none)."""
+    rows = commune_names_by_language()
+    if not rows:
+        return ""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    for code in (language, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES):
+        if rows[0].get(code):
+            return rows[0][code]
+    return ""
 
 
 def programme_title() -> str:

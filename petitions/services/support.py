@@ -17,11 +17,12 @@ from following.registry import target_key
 from following.services import follow_confirmed_create
 from moderation.models import Moderated
 from openmun import cache
-from openmun.mail import mail_after_commit
+from openmun.mail import mail_after_commit, mail_context
 from openmun.text import normalise
 from openmun.tokens import nonce_new, token_make, token_read
 from petitions.models import Petition, Support
 from petitions.services.steps import State
+from programme.selectors import commune_signature
 
 SUPPORT_TOKEN_SALT = "petitions.support.confirm"
 
@@ -106,31 +107,45 @@ def support_submit(
     return support
 
 
-def _support_mail_context(support: Support, *, site_url: str) -> dict:
+def _support_mail_send(support: Support, *, template: str, subject: str, what: str, site_url: str, **extra) -> None:
     # The petition by its number and its page on the portal: never the name typed in the form nor the petition's
-    # title, which a stranger may have written, since the address has not been confirmed yet.
-    return {"petition": support.petition, "petition_url": site_url + support.petition.get_absolute_url()}
+    # title, which a stranger may have written, since the address has not been confirmed yet. Signed by the commune
+    # from the names the form's check has just read (commune_signature): no query of its own.
+    context = {
+        **mail_context(subject=subject, signature=commune_signature() or _("The commune")),
+        "petition": support.petition,
+        "petition_url": site_url + support.petition.get_absolute_url(),
+        **extra,
+    }
+    mail_after_commit(
+        subject=subject,
+        body=render_to_string(f"petitions/email/{template}.txt", context),
+        html=render_to_string(f"petitions/email/{template}.html", context),
+        to=support.email,
+        what=what,
+    )
 
 
 def _support_link_send(support: Support, *, site_url: str) -> None:
     path = reverse("petitions:support-confirm", kwargs={"token": support_token_make(support)})
-    context = {
-        **_support_mail_context(support, site_url=site_url),
-        "confirm_url": site_url + path,
-        "hours": settings.OPENMUN_PETITION_CONFIRMATION_HOURS,
-    }
-    body = render_to_string("petitions/email/support_confirm.txt", context)
-    subject = _("Confirm your support for petition no. %(number)s") % {"number": support.petition_id}
-    mail_after_commit(
-        subject=subject, body=body, to=support.email, what=f"the confirmation link of support {support.pk}"
+    _support_mail_send(
+        support,
+        template="support_confirm",
+        subject=_("Confirm your support for petition no. %(number)s") % {"number": support.petition_id},
+        what=f"the confirmation link of support {support.pk}",
+        site_url=site_url,
+        confirm_url=site_url + path,
+        hours=settings.OPENMUN_PETITION_CONFIRMATION_HOURS,
     )
 
 
 def _support_known_send(support: Support, *, site_url: str) -> None:
-    body = render_to_string("petitions/email/support_known.txt", _support_mail_context(support, site_url=site_url))
-    subject = _("Your support for petition no. %(number)s") % {"number": support.petition_id}
-    mail_after_commit(
-        subject=subject, body=body, to=support.email, what=f"the already-counted notice of support {support.pk}"
+    _support_mail_send(
+        support,
+        template="support_known",
+        subject=_("Your support for petition no. %(number)s") % {"number": support.petition_id},
+        what=f"the already-counted notice of support {support.pk}",
+        site_url=site_url,
     )
 
 

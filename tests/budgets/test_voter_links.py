@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from budgets import services
 from budgets.models import Ballot, Phase, Voter
 from tests.budgets.factories import cycle_build, voter_make
+from tests.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
 Kind = Phase.Kind
@@ -103,3 +104,31 @@ def test_the_voting_mail_says_the_link_works_once(django_capture_on_commit_callb
         assert gettext("The link works once: it opens your ballot in the browser where you press the button.") in (
             mail.outbox[0].body
         )
+
+
+@pytest.mark.parametrize(("language", "direction"), [("ar", "rtl"), ("fr", "ltr")])
+def test_the_voting_mail_is_text_and_html_in_the_visitors_language_signed_by_the_commune(
+    client, django_capture_on_commit_callbacks, language, direction
+):
+    CommuneFactory(name_ar="جماعة بني ملال", name_fr="Commune de Beni Mellal")
+    signature = {"ar": "جماعة بني ملال", "fr": "Commune de Beni Mellal"}[language]
+    cycle = cycle_build(current=Kind.VOTE, slug="v", title_fr="Budget <i>participatif</i> & 2025")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("budgets:voter-create", language, slug="v"), {"email": "samira@example.ma"})
+    (message,) = mail.outbox
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    assert html.startswith(f'<!DOCTYPE html>\n<html lang="{language}" dir="{direction}">')
+    # The link that opens the ballot, as a labelled button, and the cycle's page.
+    confirm_url = re.search(r"http://testserver/\w\w/budget/participatory/v/vote/confirm/\S+/", message.body).group(0)
+    with translation.override(language):
+        label = gettext("Open your ballot")
+        cycle_url = f"http://testserver{cycle.get_absolute_url()}"
+    assert f'<a href="{confirm_url}" style="' in html and f">{label}</a>" in html
+    assert f'<a href="{cycle_url}">' in html
+    # Signed by the commune, in both parts, as the notices are.
+    assert message.body.rstrip().endswith(signature) and f"<p>{signature}</p>\n</body>" in html
+    # The cycle's title is the commune's, shown escaped.
+    if language == "fr":
+        assert "Budget &lt;i&gt;participatif&lt;/i&gt; &amp; 2025</a>" in html and "<i>" not in html
+    assert "samira" not in html

@@ -5,13 +5,18 @@ import re
 
 import pytest
 from django.core import signing
+from django.db import connection
 from django.test import Client
+from django.test.signals import template_rendered
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
+from openmun.formatting import french_typography
 from petitions import services
 from petitions.models import Petition, Support
+from tests.factories import CommuneFactory
 from tests.petitions.factories import PetitionFactory, SupportFactory
 
 pytestmark = pytest.mark.django_db
@@ -229,3 +234,96 @@ def test_a_mail_that_cannot_be_sent_is_logged_without_its_link_or_address(
     assert response.status_code == 302
     assert f"Could not send the confirmation link of support {support.pk}." in caplog.text
     assert "said@" not in caplog.text and services.support_token_make(support).split(":")[0] not in caplog.text
+
+
+# Mail in plain text and HTML, signed by the commune
+
+
+def html_part(message) -> str:
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    return html
+
+
+@pytest.mark.parametrize(("language", "direction"), [("ar", "rtl"), ("fr", "ltr")])
+def test_support_mail_is_text_and_html_in_the_visitors_language_signed_by_the_commune(
+    client, mailoutbox, django_capture_on_commit_callbacks, language, direction
+):
+    CommuneFactory(name_ar="جماعة بني ملال", name_fr="Commune de Beni Mellal")
+    signature = {"ar": "جماعة بني ملال", "fr": "Commune de Beni Mellal"}[language]
+    petition = PetitionFactory(title=SPAM_TITLE)
+    SupportFactory(petition=petition, email="known@example.ma")  # confirmed
+    data = {"name": SPAM_NAME, "relation": "resident", "consent": "on"}
+    with django_capture_on_commit_callbacks(execute=True):
+        for email in ("new@example.ma", "known@example.ma"):
+            client.post(url("petitions:support-create", language, pk=petition.pk), {**data, "email": email})
+    link, note = mailoutbox
+    petition_url = f"http://testserver{url('petitions:petition-detail', language, pk=petition.pk)}"
+    confirm_url = f"http://testserver{link_path(link)}"
+    for message in (link, note):
+        html = html_part(message)
+        assert html.startswith(f'<!DOCTYPE html>\n<html lang="{language}" dir="{direction}">')
+        # The petition's page, and the commune's name at the end of both parts, as the notices sign.
+        assert f'href="{petition_url}"' in html and petition_url in message.body
+        assert message.body.rstrip().endswith(signature) and f"<p>{signature}</p>\n</body>" in html
+        # Nothing a stranger typed: neither the name given in the form nor the petition's title.
+        assert "evil" not in message.body + html and "Gagnez" not in html and "Cliquez" not in html
+    # The link that confirms, as a labelled button; the note to a confirmed address has none.
+    with translation.override(language):
+        label = translation.gettext("Confirm your support")
+    assert f'<a href="{confirm_url}" style="' in html_part(link) and f">{label}</a>" in html_part(link)
+    assert "/confirm/" not in html_part(note)
+    # The same sentences as the text.
+    with translation.override(language):
+        sentence = translation.gettext("If you did not ask for this, ignore this e-mail: nothing will be counted.")
+    sentence = french_typography(sentence) if language == "fr" else sentence
+    assert sentence in link.body
+    assert f"<p>{sentence}</p>" in html_part(link)
+
+
+def test_support_mail_escapes_what_it_shows(client, mailoutbox, django_capture_on_commit_callbacks):
+    CommuneFactory(name_fr="Commune <b>Beni</b> & Mellal")
+    petition = PetitionFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        support_post(client, petition, name="سعيد الإدريسي", email="said@example.ma")
+    (message,) = mailoutbox
+    html = html_part(message)
+    assert "<p>Commune &lt;b&gt;Beni&lt;/b&gt; &amp; Mellal</p>" in html and "<b>" not in html
+    assert "سعيد" not in html + message.body
+    assert message.body.rstrip().endswith("Commune <b>Beni</b> & Mellal")
+
+
+def test_a_renamed_commune_signs_the_next_mail(client, mailoutbox, django_capture_on_commit_callbacks):
+    commune = CommuneFactory(name_fr="Commune de Beni Mellal")
+    petition = PetitionFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        support_post(client, petition, name="سعيد", email="said@example.ma")
+        commune.name_fr = "Commune urbaine de Beni Mellal"
+        commune.save()
+        support_post(client, petition, name="سعيد", email="other@example.ma")
+    assert [message.body.rstrip().rsplit("\n", 1)[1] for message in mailoutbox] == [
+        "Commune de Beni Mellal",
+        "Commune urbaine de Beni Mellal",
+    ]
+
+
+def test_the_html_part_costs_a_support_no_query(client, mailoutbox, django_capture_on_commit_callbacks):
+    # The form's check reads the commune's names (no citizen may sign as the commune); the mail is signed from that
+    # same read: a support costs 9 queries, as it did with plain text alone, and 8 while the commune stays the same.
+    CommuneFactory()
+    petition = PetitionFactory()
+    rendered = []
+    template_rendered.connect(receiver := lambda sender, template, **kwargs: rendered.append(template.name))
+    try:
+        counts = []
+        for email in ("a@example.ma", "b@example.ma"):
+            with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+                assert support_post(client, petition, name="سعيد", email=email).status_code == 302
+            counts.append(len(queries))
+    finally:
+        template_rendered.disconnect(receiver)
+    assert counts == [9, 8]
+    # Each part rendered once per message.
+    assert rendered.count("petitions/email/support_confirm.html") == 2
+    assert rendered.count("petitions/email/support_confirm.txt") == 2
+    assert len(mailoutbox) == 2
