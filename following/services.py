@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from following.models import Follow, News
 from following.registry import OPENING_SOURCES, Followed, event_sentence, target_resolve
-from openmun.mail import mail_after_commit
+from openmun.mail import mail_after_commit, mail_context
 from openmun.tokens import nonce_new, token_make, token_read
 from transparency.registry import registry as transparency_registry
 
@@ -226,6 +226,7 @@ def _mail(follow: Follow, kind: str, *, site_url: str, events: list[str] | None 
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
     context["kind"] = kind
+    context.update(mail_context(subject=subject, signature=context["commune"] or _("The commune")))
     mail_after_commit(
         subject=subject,
         body=render_to_string("following/email/message.txt", context),

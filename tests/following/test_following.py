@@ -220,3 +220,21 @@ def test_the_pages_with_the_follow_form_cost_the_same_whatever_the_follows(clien
 
     # The form costs no query: the limits are the pages' own (programme, petitions and budgets tests).
     assert_queries_fixed(*urls, grow=grow, limit=30)
+
+
+@pytest.mark.parametrize(("language", "direction"), [("ar", "rtl"), ("fr", "ltr")])
+def test_the_confirmation_mail_uses_the_portals_mail_layout(
+    client, project, mailoutbox, django_capture_on_commit_callbacks, language, direction
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        follow_post(client, f"project:{project.pk}", "amina@example.ma", language=language)
+    (message,) = mailoutbox
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    assert html.startswith(f'<!DOCTYPE html>\n<html lang="{language}" dir="{direction}">')
+    with translation.override(language):
+        label = translation.gettext("Confirm that you want to follow this page")
+    assert f'<a href="http://testserver{confirm_path(message)}" style="' in html and f">{label}</a>" in html
+    assert f"<title>{message.subject}</title>" in html
+    signature = {"ar": "جماعة تجريبية", "fr": "Commune d&#x27;essai"}[language]
+    assert f"<p>{signature}</p>\n</body>" in html
