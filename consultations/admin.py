@@ -37,6 +37,15 @@ class RoundAdmin(TabbedTranslationAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("meetings")
 
+    def save_model(self, request, obj, form, change):
+        """Save the round; when its outcome summary is published for the first time, tell its followers."""
+        summaries = [f"outcome_summary_{code}" for code, _name in settings.LANGUAGES]
+        before = models.Round.objects.filter(pk=obj.pk).values_list(*summaries).first() if change else None
+        super().save_model(request, obj, form, change)
+        # A correction, or the summary in a second language, is not news: the first publication is.
+        if not any(before or ()) and any(getattr(obj, name) for name in summaries):
+            services.round_outcomes_announce(consultation_round=obj, site_url=site_url(request))
+
     @admin.display(description=_("status"))
     def status_display(self, obj):
         return obj.status.label

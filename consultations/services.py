@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from consultations import notices
 from consultations.models import Comment, Contribution, Round
+from following.registry import target_key
+from following.services import announce
 from moderation.models import Moderated
 from moderation.services import duplicate_refuse, moderation_initial_status
 from openmun import antiabuse
@@ -141,7 +143,7 @@ def contribution_answer(
     contribution.answered_by = acting_user if outcome else None
     contribution.full_clean()
     with transaction.atomic():
-        previous = Contribution.objects.filter(pk=contribution.pk).values_list("outcome", flat=True).first()
+        previous, status = Contribution.objects.values_list("outcome", "status").get(pk=contribution.pk)
         # Only the answer's fields: a moderation decision taken meanwhile is kept.
         contribution.save(
             update_fields=[
@@ -161,7 +163,24 @@ def contribution_answer(
         )
         if contribution.outcome and contribution.outcome != previous:
             notices.contribution_outcome_notice(contribution, site_url=site_url)
+            # Only a published contribution's outcome shows on the round's results page.
+            if status == Moderated.Status.PUBLISHED:
+                round_outcomes_announce(consultation_round=contribution.round, site_url=site_url)
     return contribution
+
+
+def round_outcomes_announce(*, consultation_round: Round, site_url: str = "") -> bool:
+    """Tell a round's followers that the commune published what it did with the contributions: once a day at most.
+
+    Staff may answer forty contributions in an afternoon and publish the round's summary the same day: its
+    followers get one message that day, and the results page shows them everything.
+    """
+    return announce(
+        target=target_key("round", consultation_round.pk),
+        event="outcome",
+        reference=f"outcome:{timezone.localdate().isoformat()}",
+        site_url=site_url or None,
+    )
 
 
 def comment_post(
@@ -224,6 +243,13 @@ def comment_reply(
         reply.save()
         audit_log(acting_user, reply, _("Official reply published."))
         notices.comment_reply_notice(reply, site_url=site_url)
+        # The project's followers hear of the commune's replies once a day at most, however many it gives.
+        announce(
+            target=target_key("project", comment.project_id),
+            event="reply",
+            reference=f"reply:{timezone.localdate().isoformat()}",
+            site_url=site_url or None,
+        )
     return reply
 
 

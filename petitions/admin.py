@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
+from following.registry import target_key
+from following.services import announce
 from moderation.admin import ModeratedAdmin
 from openmun import admin_columns as columns
 from openmun.links import site_url
@@ -48,6 +50,21 @@ class CouncilSessionAdmin(TabbedTranslationAdmin):
     )
     readonly_fields = ("report_links",)
     inlines = [AgendaItemInline]
+
+    def save_formset(self, request, form, formset, change):
+        """Save the agenda, and tell the followers of a project newly put on it, once for each session."""
+        super().save_formset(request, form, formset, change)
+        session = form.instance
+        if formset.model is not models.AgendaItem or session.is_past:
+            return
+        saved = formset.new_objects + [item for item, fields in formset.changed_objects if "project" in fields]
+        for project_id in sorted({item.project_id for item in saved if item.project_id}):
+            announce(
+                target=target_key("project", project_id),
+                event="agenda",
+                reference=f"session:{session.pk}",
+                site_url=site_url(request),
+            )
 
     @admin.display(description=_("expected from"), ordering="period_start")
     def expected(self, obj):

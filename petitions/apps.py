@@ -36,6 +36,7 @@ class PetitionsConfig(PortalAppConfig):
                     "deliberated": _(
                         "The council has deliberated on the petition “%(title)s”: the page gives its answer."
                     ),
+                    "withdrawn": _("The petition “%(title)s” has been withdrawn: its procedure has ended."),
                 },
             )
         )

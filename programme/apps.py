@@ -38,7 +38,8 @@ class ProgrammeConfig(PortalAppConfig):
 
         # No citizen's name on a public form may be the commune's own.
         commune_names_register(commune_names)
-        # A project's page can be followed by e-mail: its progress updates and the activities done.
+        # A project's page can be followed by e-mail: its progress updates, the activities done, the commune's
+        # replies to comments and the council sessions whose agenda it is on.
         target_kind_register(
             TargetKind(
                 name="project",
@@ -46,6 +47,9 @@ class ProgrammeConfig(PortalAppConfig):
                 events={
                     "progress": _("A progress update of the project “%(title)s” has been published."),
                     "activity_done": _("An activity of the project “%(title)s” has been done."),
+                    # Announced by consultations (the commune's replies to comments) and petitions (the agenda).
+                    "reply": _("The commune has replied to comments on the project “%(title)s”."),
+                    "agenda": _("The project “%(title)s” has been put on the agenda of a council session."),
                 },
             )
         )

@@ -274,4 +274,7 @@ def petition_withdraw(
         petition.save(update_fields=["state", "closed_on"])
         event_add(petition, Action.WITHDRAWN, withdrawn_on, acting_user=acting_user, notes=notes)
         agent_notice(petition, Action.WITHDRAWN, site_url=site_url)
+        # A petition withdrawn after its publication had followers: they hear that nothing more will come.
+        if petition.published_on:
+            announce(target=target_key("petition", petition.pk), event="withdrawn")
     return petition

@@ -237,3 +237,244 @@ def test_a_round_or_a_budget_phase_that_opens_is_announced_once(mailoutbox, djan
     assert len(mailoutbox) == 2 and sorted(by_address) == ["amina@example.ma", "paul@example.ma"]
     assert "مفتوح" in by_address["amina@example.ma"].body
     assert "Une nouvelle phase du budget participatif" in by_address["paul@example.ma"].body
+
+
+def round_followers(consultation_round) -> None:
+    target = f"round:{consultation_round.pk}"
+    follow_make(target, "amina@example.ma", language="ar")
+    follow_make(target, "paul@example.ma", language="fr")
+    follow_make(target, "unconfirmed@example.ma", confirmed=False)
+    follow_make(target, "weekly@example.ma", weekly=True)
+    follow_make(f"round:{consultation_round.pk + 1000}", "other@example.ma")
+
+
+FOLLOWERS = {"amina@example.ma", "paul@example.ma", "unconfirmed@example.ma", "weekly@example.ma", "other@example.ma"}
+
+
+def news_to_followers(mailoutbox) -> list:
+    """The followers' messages, the authors' own notices (consultations/notices.py) aside."""
+    return [message for message in mailoutbox if message.to[0] in FOLLOWERS]
+
+
+def test_answering_a_round_s_contributions_tells_its_followers_once_a_day(
+    admin_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    import time_machine
+
+    from consultations import services as consultation_services
+    from consultations.models import Contribution
+    from tests.consultations.factories import ContributionFactory, open_round
+
+    programme = programme_build()
+    consultation_round = open_round(programme)
+    round_followers(consultation_round)
+    contributions = ContributionFactory.create_batch(4, round=consultation_round)
+    project = programme.projects.first()
+
+    def answer(contribution):
+        with django_capture_on_commit_callbacks(execute=True):
+            consultation_services.contribution_answer(
+                contribution=contribution,
+                outcome=Contribution.Outcome.TAKEN,
+                outcome_project=project,
+                acting_user=admin_user,
+            )
+
+    # Three outcomes given in one afternoon: one message to each follower, in their language.
+    for contribution in contributions[:3]:
+        answer(contribution)
+    news = {message.to[0]: message for message in news_to_followers(mailoutbox)}
+    assert len(news_to_followers(mailoutbox)) == 2 and sorted(news) == ["amina@example.ma", "paul@example.ma"]
+    assert "نشرت الجماعة ما قامت به بالمساهمات" in news["amina@example.ma"].body
+    assert "La commune a publié ce qu’elle a fait des contributions" in news["paul@example.ma"].body
+    assert consultation_round.title_fr in news["paul@example.ma"].subject
+    # The next day, another outcome is news again.
+    mailoutbox.clear()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
+        answer(contributions[3])
+    assert sorted(message.to[0] for message in news_to_followers(mailoutbox)) == [
+        "amina@example.ma",
+        "paul@example.ma",
+    ]
+
+
+def test_an_outcome_nobody_can_see_yet_is_not_announced(admin_user, mailoutbox, django_capture_on_commit_callbacks):
+    from consultations import services as consultation_services
+    from consultations.models import Contribution
+    from moderation.models import Moderated
+    from tests.consultations.factories import ContributionFactory, open_round
+
+    programme = programme_build()
+    consultation_round = open_round(programme)
+    round_followers(consultation_round)
+    pending = ContributionFactory(round=consultation_round, status=Moderated.Status.PENDING)
+    with django_capture_on_commit_callbacks(execute=True):
+        consultation_services.contribution_answer(
+            contribution=pending,
+            outcome=Contribution.Outcome.OUT_OF_SCOPE,
+            answers={"ar": "خارج اختصاصات الجماعة"},
+            acting_user=admin_user,
+        )
+    assert news_to_followers(mailoutbox) == []
+
+
+def round_change_data(consultation_round, **changes) -> dict:
+    data = {
+        "programme": consultation_round.programme_id,
+        "number": consultation_round.number,
+        "slug": consultation_round.slug,
+        "title_ar": consultation_round.title_ar,
+        "title_fr": consultation_round.title_fr,
+        "kind": consultation_round.kind,
+        "description_ar": consultation_round.description_ar or "",
+        "description_fr": consultation_round.description_fr or "",
+        "opens_on": consultation_round.opens_on or "",
+        "closes_on": consultation_round.closes_on or "",
+        "external_platform_ar": "",
+        "external_platform_fr": "",
+        "external_participation_count": "",
+        "outcome_summary_ar": "",
+        "outcome_summary_fr": "",
+        "meetings-TOTAL_FORMS": 0,
+        "meetings-INITIAL_FORMS": 0,
+    }
+    return data | changes
+
+
+def test_the_round_s_outcome_summary_is_announced_when_first_published(
+    admin_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    from tests.consultations.factories import open_round
+
+    consultation_round = open_round(programme_build())
+    round_followers(consultation_round)
+    change = f"/fr/admin/consultations/round/{consultation_round.pk}/change/"
+
+    def post(**changes):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(change, round_change_data(consultation_round, **changes))
+        assert response.status_code == 302, response.content.decode()[:3000]
+
+    # A change that publishes no summary is not news.
+    post(description_fr="Recueil des idées des habitants")
+    assert mailoutbox == []
+    post(outcome_summary_ar="أُدرجت 12 فكرة في المشاريع.")
+    assert sorted(message.to[0] for message in mailoutbox) == ["amina@example.ma", "paul@example.ma"]
+    # The French version added later, or a correction, is not news again.
+    post(outcome_summary_ar="أُدرجت 13 فكرة في المشاريع.", outcome_summary_fr="13 idées ont été reprises.")
+    assert len(mailoutbox) == 2
+
+
+def test_the_commune_s_replies_on_a_project_reach_its_followers_once_a_day(
+    admin_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    from consultations import services as consultation_services
+    from tests.consultations.factories import CommentFactory
+
+    project = programme_build().projects.order_by("number").first()
+    follow_make(f"project:{project.pk}", "amina@example.ma", language="ar")
+    follow_make(f"project:{project.pk}", "paul@example.ma", language="fr")
+    comments = CommentFactory.create_batch(3, project=project, email="")
+    for comment in comments:
+        with django_capture_on_commit_callbacks(execute=True):
+            consultation_services.comment_reply(
+                comment=comment, texts={"ar": "شكرا على ملاحظتكم."}, acting_user=admin_user
+            )
+    by_address = {message.to[0]: message for message in mailoutbox}
+    assert len(mailoutbox) == 2 and sorted(by_address) == ["amina@example.ma", "paul@example.ma"]
+    assert "ردت الجماعة على تعليقات" in by_address["amina@example.ma"].body
+    assert "La commune a répondu aux commentaires" in by_address["paul@example.ma"].body
+
+
+def test_a_project_put_on_a_session_s_agenda_is_announced_once_per_session(
+    admin_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    project = programme_build().projects.order_by("number").first()
+    follow_make(f"project:{project.pk}", "paul@example.ma", language="fr")
+    follow_make(f"project:{project.pk}", "amina@example.ma", language="ar", confirmed=False)
+    session = CouncilSessionFactory(
+        period_start=today() + datetime.timedelta(days=20), period_end=today() + datetime.timedelta(days=27)
+    )
+    change = f"/fr/admin/petitions/councilsession/{session.pk}/change/"
+
+    def post(items):
+        data = {
+            "kind": session.kind,
+            "title_ar": session.title_ar,
+            "title_fr": session.title_fr or "",
+            "slug": session.slug,
+            "notes_ar": "",
+            "notes_fr": "",
+            "period_start": session.period_start,
+            "period_end": session.period_end,
+            "starts_on": "",
+            "ends_on": "",
+            "agenda_items-TOTAL_FORMS": len(items),
+            "agenda_items-INITIAL_FORMS": session.agenda_items.count(),
+        }
+        for index, (pk, order, project_id) in enumerate(items):
+            data |= {
+                f"agenda_items-{index}-id": pk or "",
+                f"agenda_items-{index}-session": session.pk,
+                f"agenda_items-{index}-order": order,
+                f"agenda_items-{index}-title_ar": "مشروع",
+                f"agenda_items-{index}-title_fr": "Projet",
+                f"agenda_items-{index}-description_ar": "",
+                f"agenda_items-{index}-description_fr": "",
+                f"agenda_items-{index}-project": project_id or "",
+            }
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(change, data)
+        assert response.status_code == 302, response.content.decode()[:3000]
+
+    post([(None, 1, project.pk), (None, 2, None)])
+    [news] = mailoutbox
+    assert news.to == ["paul@example.ma"] and "a été inscrit à l’ordre du jour" in news.body
+    # Saving the session again, or moving the item, tells nobody a second time.
+    item = session.agenda_items.get(order=1)
+    other = session.agenda_items.get(order=2)
+    post([(item.pk, 3, project.pk), (other.pk, 2, None)])
+    assert len(mailoutbox) == 1
+
+
+def test_a_withdrawn_petition_is_announced_to_its_followers(admin_user, mailoutbox, django_capture_on_commit_callbacks):
+    petition = PetitionFactory(state=State.DEPOSITED, deposited_on=today())
+    followers_of(petition)
+    with django_capture_on_commit_callbacks(execute=True):
+        petitions.services.petition_withdraw(petition=petition, withdrawn_on=today(), acting_user=admin_user)
+    news = {message.to[0]: message for message in followers_mail(mailoutbox, petition)}
+    assert sorted(news) == ["amina@example.ma", "paul@example.ma"]
+    assert "سُحبت العريضة" in news["amina@example.ma"].body
+    assert "a été retirée" in news["paul@example.ma"].body
+
+
+def test_each_petition_step_is_announced_once_and_acceptance_says_the_agenda(
+    admin_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    from following.models import News
+
+    # Acceptance is the step that puts the petition on a session's agenda: one message says both.
+    petition = PetitionFactory(state=State.UNDER_REVIEW, deposited_on=today(), paper_signature_count=210)
+    follow_make(f"petition:{petition.pk}", "paul@example.ma", language="fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        petitions.services.petition_accept(
+            petition=petition,
+            decided_on=today(),
+            session=CouncilSessionFactory(),
+            committees={"ar": "لجنة"},
+            acting_user=admin_user,
+        )
+        petitions.services.petition_deliberate(
+            petition=Petition.objects.get(pk=petition.pk),
+            deliberated_on=today(),
+            outcome=Petition.Outcome.APPROVED,
+            decision_reference="45/2026",
+            acting_user=admin_user,
+        )
+    news = followers_mail(mailoutbox, petition)
+    assert [message.to[0] for message in news] == ["paul@example.ma", "paul@example.ma"]
+    assert "inscrite à l’ordre du jour" in news[0].body and "a délibéré" in news[1].body
+    assert list(News.objects.filter(target=f"petition:{petition.pk}").values_list("event", flat=True)) == [
+        "accepted",
+        "deliberated",
+    ]
