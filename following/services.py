@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from following.models import Follow, News
 from following.registry import OPENING_SOURCES, Followed, event_sentence, target_resolve
+from openmun.cache import CONTENT, versions_move
 from openmun.mail import mail_after_commit, mail_context
 from openmun.tokens import nonce_new, token_make, token_read
 from transparency.registry import registry as transparency_registry
@@ -86,6 +87,12 @@ def follow_request(
     _translated(follow, _mail, follow, "confirm", site_url=_site_url(site_url))
 
 
+def _followers_changed() -> None:
+    # Pages show how many confirmed addresses follow them: the cached pages are rendered anew. following is not
+    # a portal app (openmun/apps.py), so that a request that anyone may send moves no version; a confirmation does.
+    versions_move(CONTENT)
+
+
 def follow_confirm(*, follow: Follow, nonce: str) -> bool:
     """Confirm a follow through its link, once; return False when that link no longer acts."""
     if not nonce:
@@ -96,6 +103,7 @@ def follow_confirm(*, follow: Follow, nonce: str) -> bool:
     ):
         return False
     follow.confirmed_at, follow.link_nonce = now, ""
+    _followers_changed()
     return True
 
 
@@ -113,9 +121,12 @@ def follow_confirmed_create(*, target: str, email: str, language: str) -> Follow
                     follow.save()
             except IntegrityError:
                 follow = Follow.objects.get(target=target, email__iexact=email)
+            else:
+                _followers_changed()
         if follow.confirmed_at is None:
             Follow.objects.filter(pk=follow.pk).update(confirmed_at=now, link_nonce="")
             follow.confirmed_at, follow.link_nonce = now, ""
+            _followers_changed()
     return follow
 
 
@@ -124,6 +135,8 @@ def follow_unsubscribe(*, key: str) -> bool:
     if not key:
         return False
     deleted, _detail = Follow.objects.filter(key=key).delete()
+    if deleted:
+        _followers_changed()
     return bool(deleted)
 
 
@@ -133,6 +146,8 @@ def follow_stop_all(*, key: str) -> int:
     if follow is None:
         return 0
     deleted, _detail = Follow.objects.filter(email__iexact=follow.email).delete()
+    if deleted:
+        _followers_changed()
     return deleted
 
 

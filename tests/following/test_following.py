@@ -206,20 +206,41 @@ def test_addresses_are_never_shown_on_pages(client, project, mailoutbox, django_
 
 
 def test_the_pages_with_the_follow_form_cost_the_same_whatever_the_follows(client, project, assert_queries_fixed):
+    from django.utils import timezone
+
+    from tests.consultations.factories import open_round
     from tests.petitions.factories import PetitionFactory
 
     petition = PetitionFactory()
-    urls = [project.get_absolute_url(), petition.get_absolute_url(), url("budgets:cycle-list")]
+    consultation_round = open_round(project.programme)
+    urls = [
+        project.get_absolute_url(),
+        petition.get_absolute_url(),
+        url("budgets:cycle-list"),
+        consultation_round.get_absolute_url(),
+    ]
     for path in urls:
         assert 'name="follow-email"' in client.get(path).content.decode()
+    targets = (
+        f"project:{project.pk}",
+        f"petition:{petition.pk}",
+        "budget:participatory",
+        f"round:{consultation_round.pk}",
+    )
 
     def grow():
         for number in range(30):
-            for target in (f"project:{project.pk}", f"petition:{petition.pk}", "budget:participatory"):
-                Follow.objects.create(target=target, email=f"f{number}@example.ma", language="ar")
+            for target in targets:
+                Follow.objects.create(
+                    target=target,
+                    email=f"f{number}@example.ma",
+                    language="ar",
+                    confirmed_at=timezone.now() if number % 2 else None,
+                )
 
-    # The form costs no query: the limits are the pages' own (programme, petitions and budgets tests).
-    assert_queries_fixed(*urls, grow=grow, limit=30)
+    # The form costs one query, the count of confirmed followers; the rest is the pages' own (their apps' tests).
+    assert_queries_fixed(*urls, grow=grow, limit=40)
+    assert "15 personnes suivent cette page" in client.get(url("budgets:cycle-list", "fr")).content.decode()
 
 
 @pytest.mark.parametrize(("language", "direction"), [("ar", "rtl"), ("fr", "ltr")])

@@ -63,9 +63,10 @@ def test_query_count_does_not_grow_with_the_data(assert_queries_fixed, django_db
         for day in range(60):
             factories.MilestoneFactory(programme=programme, date=datetime.date(2023, 3, 1) + datetime.timedelta(day))
 
-    # The project page adds the participation section's two queries (comments, shaping contributions); the home
-    # page its "participate now" sections' five (rounds; cycles and their phases; petitions; the next session).
-    limits = {"programme:project-detail": 9, "programme:home": 13}
+    # The project page adds the participation section's two queries (comments, shaping contributions) and the
+    # follow form's count of followers; the home page its "participate now" sections' five (rounds; cycles and
+    # their phases; petitions; the next session).
+    limits = {"programme:project-detail": 10, "programme:home": 13}
     assert_queries_fixed(url(name, kwargs, "ar"), grow=grow, limit=limits.get(name, 8))
 
 
