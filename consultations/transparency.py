@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy
 
 from consultations.models import Contribution, Meeting, Round
 from consultations.selectors import RESULTS_PAGE_SIZE
+from following.registry import target_key
+from following.selectors import follower_counts
 from moderation.models import Moderated
 from openmun.links import translated_urls
 from programme.models import Programme
@@ -91,6 +93,8 @@ OUTCOMES = ("taken", "merged", "not_retained", "out_of_scope")
 
 
 def round_rows(rounds) -> list[dict]:
+    rounds = list(rounds)
+    followers = follower_counts(target_key("round", r.pk) for r in rounds)
     return [
         {
             "slug": r.slug,
@@ -118,6 +122,7 @@ def round_rows(rounds) -> list[dict]:
                 }
                 for meeting in r.meetings.all()
             ],
+            "follower_count": followers[target_key("round", r.pk)],
             "url": translated_urls(r),
         }
         for r in rounds
@@ -228,6 +233,11 @@ register_dataset(
                         nullable=True,
                     ),
                 ),
+            ),
+            Field(
+                "follower_count",
+                "integer",
+                gettext_lazy("Number of confirmed e-mail followers of its page; their addresses are never published."),
             ),
             Field(
                 "url",

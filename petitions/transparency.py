@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from following.registry import target_key
+from following.selectors import follower_counts
 from openmun.links import translated_urls
 from petitions.models import AgendaItem, CouncilSession, Petition, PetitionEvent
 from petitions.selectors import council_session_events
@@ -86,6 +88,8 @@ register_search(
 
 
 def petition_rows(petitions) -> list[dict]:
+    petitions = list(petitions)
+    followers = follower_counts(target_key("petition", p.pk) for p in petitions)
     return [
         {
             "id": p.pk,
@@ -113,6 +117,7 @@ def petition_rows(petitions) -> list[dict]:
             "decision_reference": p.decision_reference,
             "decision_summary": translated(p, "decision_summary"),
             "closed_on": p.closed_on,
+            "follower_count": followers[target_key("petition", p.pk)],
             "url": translated_urls(p),
         }
         for p in petitions
@@ -208,6 +213,11 @@ register_dataset(
             Field("decision_reference", "string", gettext_lazy("Reference of the council's decision.")),
             Field("decision_summary", "translated", gettext_lazy("Summary of the council's decision.")),
             date_field("closed_on", gettext_lazy("The day the procedure ended.")),
+            Field(
+                "follower_count",
+                "integer",
+                gettext_lazy("Number of confirmed e-mail followers of its page; their addresses are never published."),
+            ),
             Field(
                 "url",
                 "translated",

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from following.registry import target_key
+from following.selectors import follower_counts
 from openmun.links import translated_urls
 from programme.models import Activity, Axis, CommitteeMeeting, Milestone, Programme, Project, ProjectUpdate
 from programme.selectors import commune_name, programme_title
@@ -205,6 +207,8 @@ def activity_row(activity: Activity) -> dict:
 
 def project_rows(projects) -> list[dict]:
     today = timezone.localdate()
+    projects = list(projects)
+    followers = follower_counts(target_key("project", project.pk) for project in projects)
     return [
         {
             "slug": project.slug,
@@ -226,6 +230,7 @@ def project_rows(projects) -> list[dict]:
                 for partner in project.partners.all()
             ],
             "activities": [activity_row(activity) for activity in project.ordered_activities],
+            "follower_count": followers[target_key("project", project.pk)],
             "url": translated_urls(project),
         }
         for project in projects
@@ -298,6 +303,11 @@ register_dataset(
                 "array",
                 gettext_lazy("Activities and sub-steps, in order (also the dataset “activities”)."),
                 items=ACTIVITY_FIELDS,
+            ),
+            Field(
+                "follower_count",
+                "integer",
+                gettext_lazy("Number of confirmed e-mail followers of its page; their addresses are never published."),
             ),
             Field(
                 "url",

@@ -109,3 +109,41 @@ def test_the_counts_of_many_targets_in_one_query(django_assert_num_queries):
     with django_assert_num_queries(1):
         counts = follower_counts(["project:1", "project:2", "project:3"])
     assert counts == {"project:1": 3, "project:2": 1, "project:3": 0}
+
+
+def test_the_open_data_counts_the_followers_without_an_address(client, assert_queries_fixed):
+    from tests.consultations.factories import open_round
+    from tests.petitions.factories import PetitionFactory
+
+    programme = programme_build()
+    projects = list(programme.projects.order_by("number"))
+    consultation_round = open_round(programme)
+    petition = PetitionFactory()
+    follows_make(f"project:{projects[0].pk}", 3)
+    follows_make(f"project:{projects[0].pk}", 2, confirmed=False, start=50)
+    follows_make(f"round:{consultation_round.pk}", 2, start=100)
+    follows_make(f"petition:{petition.pk}", 1, start=200)
+
+    def api(name: str, **kwargs) -> str:
+        with translation.override("fr"):
+            return reverse(f"api:{name}", kwargs=kwargs)
+
+    rows = {row["slug"]: row for row in client.get(api("dataset", dataset="projects")).json()["results"]}
+    assert rows[projects[0].slug]["follower_count"] == 3 and rows[projects[1].slug]["follower_count"] == 0
+    item = client.get(api("dataset-item", dataset="consultation-rounds", key=consultation_round.slug)).json()
+    assert item["follower_count"] == 2
+    [row] = client.get(api("dataset", dataset="petitions")).json()["results"]
+    assert row["follower_count"] == 1
+    csv = client.get(api("dataset-csv", dataset="projects")).content.decode()
+    assert "follower_count" in csv.splitlines()[0]
+    schema = client.get(api("dataset-schema", dataset="projects")).json()
+    assert "follower_count" in str(schema)
+    for dataset in ("projects", "consultation-rounds", "petitions"):
+        assert "@example.ma" not in client.get(api("dataset", dataset=dataset)).content.decode()
+
+    def grow():
+        for project in projects:
+            follows_make(f"project:{project.pk}", 5, start=1000 + 10 * project.pk)
+
+    # One grouped query for the counts of a page of projects, whatever their number and their followers.
+    assert_queries_fixed(api("dataset", dataset="projects"), grow=grow, limit=12)
