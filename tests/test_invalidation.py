@@ -369,6 +369,11 @@ def announce(user):
     return lambda: following_services.announce(target=BUDGET, event="phase_opened", site_url=SITE)
 
 
+def round_outcomes_announce(user):
+    consultation_round = open_round(ProgrammeFactory())
+    return lambda: consultation_services.round_outcomes_announce(consultation_round=consultation_round)
+
+
 def follow_digests_send(user):
     follow = follow_make()
     Follow.objects.filter(pk=follow.pk).update(frequency=Follow.Frequency.WEEKLY)
@@ -402,6 +407,11 @@ WRITES = {
     "consultations.services.comment_post": comment_post,
     "consultations.services.comment_reply": comment_reply,
     "consultations.services.comment_reply_update": comment_reply_update,
+    # The pages count the confirmed followers: a confirmation or an unsubscription moves the version itself.
+    "following.services.follow_confirm": follow_confirm,
+    "following.services.follow_confirmed_create": follow_confirmed_create,
+    "following.services.follow_unsubscribe": follow_unsubscribe,
+    "following.services.follow_stop_all": follow_stop_all,
     "petitions.services.council_sessions_generate": council_sessions_generate,
     "petitions.services.petition_submit": petition_submit,
     "petitions.services.petition_record_paper": petition_record_paper,
@@ -441,13 +451,13 @@ WRITES_NOTHING_PUBLIC = {
         voter_confirm,
         "who confirmed is never shown; the ballot page reads the voter from the visitor's session, never cached",
     ),
-    # Follows and news are shown on no page (addresses never, and no count either).
-    "following.services.follow_request": (follow_request, "follows are shown on no page"),
-    "following.services.follow_confirm": (follow_confirm, "follows are shown on no page"),
-    "following.services.follow_confirmed_create": (follow_confirmed_create, "follows are shown on no page"),
-    "following.services.follow_unsubscribe": (follow_unsubscribe, "follows are shown on no page"),
-    "following.services.follow_stop_all": (follow_stop_all, "follows are shown on no page"),
+    # Addresses are shown on no page; a request to follow, unconfirmed, is not counted either.
+    "following.services.follow_request": (follow_request, "unconfirmed follows are shown and counted on no page"),
     "following.services.announce": (announce, "news are mailed; the feature app's own write moves the version"),
+    "consultations.services.round_outcomes_announce": (
+        round_outcomes_announce,
+        "news are mailed; the outcome or the summary it announces moved the version",
+    ),
     "following.services.follow_digests_send": (follow_digests_send, "summaries are mailed, shown on no page"),
     "following.services.follow_data_purge": (follow_data_purge, "follows are shown on no page"),
     "following.services.openings_announce": (openings_announce, "news are mailed, shown on no page"),
