@@ -42,8 +42,9 @@ class RoundAdmin(TabbedTranslationAdmin):
         summaries = [f"outcome_summary_{code}" for code, _name in settings.LANGUAGES]
         before = models.Round.objects.filter(pk=obj.pk).values_list(*summaries).first() if change else None
         super().save_model(request, obj, form, change)
-        # A correction, or the summary in a second language, is not news: the first publication is.
-        if not any(before or ()) and any(getattr(obj, name) for name in summaries):
+        # A correction, or the summary in a second language, is not news: the first publication is. A round just
+        # created has nobody following it yet.
+        if before is not None and not any(before) and any(getattr(obj, name) for name in summaries):
             services.round_outcomes_announce(consultation_round=obj, site_url=site_url(request))
 
     @admin.display(description=_("status"))
