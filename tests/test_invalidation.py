@@ -429,15 +429,12 @@ WRITES = {
     # The report's row is saved (its signal moves the version); past the threshold, the pipeline's update()
     # withdraws the petition and moves it too.
     "petitions.services.petition_report": petition_report,
-    "petitions.services.support_submit": support_submit,
     # An update() of the count, called by the confirmation link's view but also from anywhere else.
     "petitions.services.support_confirm": support_confirm,
-    "petitions.services.petition_data_purge": petition_data_purge,
     # bulk_create: the service sends objects_bulk_saved once the transaction commits.
     "budgets.services.budget_year_import": budget_year_import,
     "budgets.services.proposal_submit": proposal_submit,
     "budgets.services.proposal_review": proposal_review,
-    "budgets.services.voter_register": voter_register,
     "budgets.services.ballot_cast": ballot_cast,
     "budgets.services.ballot_record_paper": ballot_record_paper,
     # What a search finds: the search pages.
@@ -447,6 +444,14 @@ WRITES = {
 
 # Services that write what no page shows, and so deliberately leave the cached pages alone.
 WRITES_NOTHING_PUBLIC = {
+    # Supporters and voters are private models (openmun.apps.PortalAppConfig): at a hundred a second they must not
+    # throw away every cached page. A support counts when confirmed, and the petition's update moves the version.
+    "petitions.services.support_submit": (support_submit, "an unconfirmed support is shown and counted nowhere"),
+    "petitions.services.petition_data_purge": (
+        petition_data_purge,
+        "supporters and the agent's contact are shown nowhere; the counts stay on the petition",
+    ),
+    "budgets.services.voter_register": (voter_register, "a voter's address and link are shown nowhere"),
     "budgets.services.voter_confirm": (
         voter_confirm,
         "who confirmed is never shown; the ballot page reads the voter from the visitor's session, never cached",
