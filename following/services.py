@@ -220,7 +220,11 @@ def _mail(follow: Follow, kind: str, *, site_url: str, events: list[str] | None 
         "commune": transparency_registry.site_name(),
         "title": followed.title,
         "page_url": site_url + followed.path,
-        "events": [event_sentence(follow.target, event) % {"title": followed.title} for event in events or []],
+        # A sentence once, however many times its event happened since the last message (two progress updates in a
+        # week): the page it links to tells the rest.
+        "events": list(
+            dict.fromkeys(event_sentence(follow.target, event) % {"title": followed.title} for event in events or [])
+        ),
         "unsubscribe_url": site_url + reverse("following:unsubscribe", kwargs={"key": follow.key}),
         "stop_url": site_url + reverse("following:stop", kwargs={"key": follow.key}),
         "hours": settings.OPENMUN_FOLLOW_CONFIRMATION_HOURS,
