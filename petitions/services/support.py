@@ -20,7 +20,7 @@ from openmun import cache
 from openmun.mail import mail_after_commit, mail_context
 from openmun.text import normalise
 from openmun.tokens import nonce_new, token_make, token_read
-from petitions.models import Petition, Support
+from petitions.models import Petition, PetitionReport, Support
 from petitions.services.steps import State
 from programme.selectors import commune_signature
 
@@ -192,10 +192,12 @@ def support_confirm(*, support: Support, nonce: str, language: str | None = None
 
 
 def petition_data_purge(*, today: datetime.date | None = None) -> dict[str, int]:
-    """Erase supporters and the agent's contact once a petition has been closed for the retention period.
+    """Erase supporters, the agent's contact and visitors' reports once a petition has been closed for the retention
+    period.
 
     Unconfirmed supports whose link has expired are erased at once: they were never counted. The counts
-    shown on the petition stay, since they are kept on the petition itself.
+    shown on the petition stay, since they are kept on the petition itself. Reports carry no name, but their note is
+    free text a visitor may have filled with personal details: they go with the rest.
     """
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(days=settings.OPENMUN_SUPPORTER_RETENTION_DAYS)
@@ -205,4 +207,5 @@ def petition_data_purge(*, today: datetime.date | None = None) -> dict[str, int]
         supports, _detail = Support.objects.filter(petition__in=closed).delete()
         unconfirmed, _detail = Support.objects.filter(confirmed_at__isnull=True, created_at__lt=expired).delete()
         contacts = closed.exclude(contact_email="", contact_phone="").update(contact_email="", contact_phone="")
-    return {"supports": supports, "unconfirmed": unconfirmed, "contacts": contacts}
+        reports, _detail = PetitionReport.objects.filter(petition__in=closed).delete()
+    return {"supports": supports, "unconfirmed": unconfirmed, "contacts": contacts, "reports": reports}

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from petitions import services
-from petitions.models import CouncilSession, Petition, PetitionEvent, Support
+from petitions.models import CouncilSession, Petition, PetitionEvent, PetitionReport, Support
 from petitions.selectors import signature_threshold_get
 from programme.models import Commune
 from tests.petitions.factories import CouncilSessionFactory, PetitionFactory, SupportFactory
@@ -573,6 +573,8 @@ def test_supporters_data_is_purged_after_the_retention_period(commune, settings)
     recent = PetitionFactory(state=State.WITHDRAWN, closed_on=datetime.date(2026, 2, 20))
     open_petition = PetitionFactory()
     SupportFactory.create_batch(2, petition=old)
+    PetitionReport.objects.create(petition=old, reason=PetitionReport.Reason.OTHER, note="Mon voisin, 0612345678")
+    PetitionReport.objects.create(petition=recent, reason=PetitionReport.Reason.OTHER)
     SupportFactory(petition=recent)
     SupportFactory(petition=open_petition)
     with at(datetime.date(2026, 1, 1)):
@@ -580,7 +582,9 @@ def test_supporters_data_is_purged_after_the_retention_period(commune, settings)
     with at(datetime.date(2026, 3, 1)):
         SupportFactory(petition=open_petition, confirmed_at=None)  # its link is still valid
         counts = services.petition_data_purge()
-    assert counts == {"supports": 2, "unconfirmed": 1, "contacts": 1}
+    assert counts == {"supports": 2, "unconfirmed": 1, "contacts": 1, "reports": 1}
+    # The reports of a petition closed since less than the period stay, for staff to review.
+    assert list(PetitionReport.objects.values_list("petition", flat=True)) == [recent.pk]
     old.refresh_from_db()
     assert (old.contact_email, old.contact_phone, old.support_count) == ("", "", 2)
     assert not old.supports.exists() and recent.supports.count() == 1 and open_petition.supports.count() == 2
