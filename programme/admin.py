@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -16,6 +17,10 @@ from openmun.links import site_url
 from openmun.templatetags.openmun import percent
 from programme import models
 from programme.reports import next_session_label
+
+# The column heading of simple-history's history page, which its Arabic catalogue lacks: ours translates it (marked
+# here so that `make messages` keeps the entry).
+gettext_noop("Changes")
 
 
 class ObjectiveInline(TranslationStackedInline):

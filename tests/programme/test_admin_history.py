@@ -109,3 +109,13 @@ def test_the_public_history_shows_a_partner_change_by_role_only(client, django_u
     with translation.override("ar"):
         html = client.get(reverse("programme:project-history", kwargs={"slug": project.slug})).content.decode()
     assert "وكالة الحوض المائي" in html
+
+
+@pytest.mark.parametrize(("language", "heading"), [("ar", "التغييرات"), ("fr", "Modifications")])
+def test_the_history_page_s_headings_are_in_the_staff_member_s_language(admin_client, language, heading):
+    programme_build()
+    project = Project.objects.get(slug="project-1")
+    with translation.override(language):
+        html = admin_client.get(reverse("admin:programme_project_history", args=[project.pk])).content.decode()
+    # simple-history's own heading, which its Arabic catalogue lacks.
+    assert f'<th scope="col">{heading}</th>' in html
