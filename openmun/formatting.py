@@ -51,6 +51,9 @@ FRENCH_SPACING = (
     # The first day of a month is an ordinal: 1er février.
     (re.compile(f"(?<![\\w,.])1[ \xa0](?=(?:{FRENCH_MONTHS})\\b)"), f"1er{NBSP}"),
 )
+# What any of the rules above needs to find in a text: most of a page's texts (words between tags, white space) have
+# none of it, and one search is cheaper than the five substitutions.
+_SPACING_NEEDED = re.compile("[;?!:«»]|1[ \xa0]")
 # What French typography never touches in a document: tags (so attributes and URLs), comments, and the content
 # of elements whose text is code or what someone typed.
 _UNTOUCHED = re.compile(
@@ -60,6 +63,8 @@ _UNTOUCHED = re.compile(
 
 def french_typography(text: str) -> str:
     """Return French text with its no-break spaces (before : ; ? !, inside « ») and 1er for a first of the month."""
+    if not _SPACING_NEEDED.search(text):
+        return text
     for pattern, replacement in FRENCH_SPACING:
         text = pattern.sub(replacement, text)
     return text

@@ -18,6 +18,12 @@ ARTIFACTS = Path(settings.BASE_DIR) / "artifacts" / "share"
 TITLE = "تشجيع المنتوج المحلي – منتوجات دارنا – ENABEL 2024 (مرحلة 1)"
 
 
+@pytest.fixture(autouse=True)
+def artifacts_folder():
+    # Each test saves its drawing for a person to look at, whichever of them runs alone.
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+
 def draw(layout, title=TITLE, language="ar") -> Image.Image:
     png = share.image_draw(
         title=title, eyebrow="جماعة بني ملال", footer="برنامج انفتاح الجماعة", language=language, layout=layout
@@ -36,7 +42,6 @@ def bright_pixels(image: Image.Image) -> int:
 
 
 def test_both_layouts_shape_arabic_the_same_way():
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     basic = draw(ImageFont.Layout.BASIC)
     basic.save(ARTIFACTS / "test-ar-basic.png")
     assert basic.size == (1200, 630)
