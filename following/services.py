@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from following.models import Follow, News
 from following.registry import OPENING_SOURCES, Followed, event_sentence, target_resolve
-from openmun.cache import CONTENT, versions_move
+from openmun.cache import counts_changed
 from openmun.mail import mail_after_commit, mail_context
 from openmun.tokens import nonce_new, token_make, token_read
 from transparency.registry import registry as transparency_registry
@@ -88,9 +88,10 @@ def follow_request(
 
 
 def _followers_changed() -> None:
-    # Pages show how many confirmed addresses follow them: the cached pages are rendered anew. following is not
-    # a portal app (openmun/apps.py), so that a request that anyone may send moves no version; a confirmation does.
-    versions_move(CONTENT)
+    # Pages show how many confirmed addresses follow them: the cached pages are rendered anew (once per burst).
+    # following is not a portal app (openmun/apps.py), so that a request that anyone may send moves no version; a
+    # confirmation does.
+    counts_changed()
 
 
 def follow_confirm(*, follow: Follow, nonce: str) -> bool:

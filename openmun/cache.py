@@ -15,10 +15,18 @@ Two versions:
   under it, so a vote or a petition support does not throw away a render that took seconds. Once a change to them
   commits, the background worker renders the programme's PDF anew (openmun.tasks.printed_render_soon).
 
+Counts that citizens move by the hundred at a petition's peak (confirmed supports, ballots, followers) are the
+exception: counts_changed() moves CONTENT once per burst, OPENMUN_COUNTS_REFRESH_SECONDS after the first change,
+through a background job, instead of at each confirmation, which would throw away every cached page and every value
+kept per version many times a second, when visitors are most numerous. The counts themselves are always exact in
+the database; the pages show them at most that many seconds late.
+
 The versions live in the default cache, shared by every worker and server when it is Redis.
 """
 
+import datetime
 import functools
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -26,9 +34,12 @@ from typing import TypeVar
 
 import redis.exceptions
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
+from django.utils import timezone
 from django_redis.exceptions import ConnectionInterrupted
+from django_tasks import task
 
 from openmun.apps import PortalAppConfig
 from openmun.tasks import printed_render_soon
@@ -38,6 +49,12 @@ CACHE_ERRORS = (ConnectionInterrupted, redis.exceptions.ConnectionError, redis.e
 
 CONTENT = "content"
 PRINTED = "printed"
+# Set while a refresh of the counts waits in the queue: the counts that move meanwhile need no other.
+COUNTS_REFRESH_PENDING = "openmun:counts-refresh-pending"
+# How long that mark outlives the delay, in case the worker is down or late: then the next change queues another.
+COUNTS_REFRESH_MARGIN = 60
+
+logger = logging.getLogger(__name__)
 
 Value = TypeVar("Value")
 
@@ -119,6 +136,45 @@ def versions_move(*scopes: str) -> None:
     if PRINTED in scopes:
         # The worker renders the new PDFs before a visitor asks for them (once per burst of changes).
         transaction.on_commit(printed_render_soon, robust=True)
+
+
+def counts_changed() -> None:
+    """Tell the caches that a count citizens move at a peak changed: pages show it once the burst's refresh runs.
+
+    With a worker (a task backend that runs jobs later), the first change of a burst queues one job that moves
+    CONTENT OPENMUN_COUNTS_REFRESH_SECONDS after it commits, and the changes made meanwhile queue nothing. Without
+    one (the immediate backend, the tests), or with a delay of 0, CONTENT moves at once, as for any other change.
+    """
+    delay = settings.OPENMUN_COUNTS_REFRESH_SECONDS
+    if not delay or not counts_refresh.get_backend().supports_defer:
+        versions_move(CONTENT)
+        return
+    transaction.on_commit(counts_refresh_soon, robust=True)
+
+
+def counts_refresh_soon() -> None:
+    """Queue the refresh of the counts a little later, unless one is waiting already (one per burst)."""
+    delay = settings.OPENMUN_COUNTS_REFRESH_SECONDS
+    try:
+        if not cache.add(COUNTS_REFRESH_PENDING, 1, timeout=delay + COUNTS_REFRESH_MARGIN):
+            return
+    except CACHE_ERRORS:
+        # No cache, no cached page to refresh and no version to move: the next request renders afresh anyway.
+        return
+    try:
+        counts_refresh.using(run_after=timezone.now() + datetime.timedelta(seconds=delay)).enqueue()
+    except Exception:
+        cache.delete(COUNTS_REFRESH_PENDING)
+        raise
+
+
+@task(priority=5)
+def counts_refresh() -> None:
+    """Move the content version, so that the pages show the counts of the burst that queued this job."""
+    # From now on, a count that moves queues another refresh: this one may come before it.
+    cache.delete(COUNTS_REFRESH_PENDING)
+    versions_bump(CONTENT)
+    logger.info("Pages refreshed for the counts that moved.")
 
 
 def kept_per_version(function: Callable[[], Value]) -> Callable[[], Value]:

@@ -192,6 +192,8 @@ def support_sent(request, pk: int):
 
 
 @require_safe
+# Never from the page cache: the supporter sees the count with their support in it, before the pages refresh.
+@never_cache
 def support_confirmed(request, pk: int):
     petition = selectors.petition_get_public(pk)
     context = {

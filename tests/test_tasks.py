@@ -1,6 +1,7 @@
 """Background jobs: mail queued once the action commits and sent by the worker, once; retried with growing delays while
 the mail server fails, the action saved meanwhile; jobs visible to staff without whom they are for; the printed
-programme rendered by the worker after a change, once per burst of changes.
+programme rendered by the worker after a change, once per burst of changes; the pages refreshed for the counts citizens
+move (supports, follows) once per burst too.
 
 The rest of the suite runs jobs at once (OPENMUN_TASKS_BACKEND=immediate in pyproject.toml); here the jobs go through
 the database backend and its worker, as in production. The worker takes its own transactions, so these tests commit.
@@ -19,6 +20,7 @@ import pytest
 import time_machine
 from django.conf import settings as django_settings
 from django.core import mail
+from django.core.cache import cache as django_cache
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
 from django.db import transaction
@@ -26,10 +28,11 @@ from django.utils import timezone, translation
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from openmun.cache import CONTENT, COUNTS_REFRESH_PENDING, version_get
 from openmun.mail import mail_after_commit
 from openmun.tasks import mail_send
 from petitions.models import Support
-from tests.petitions.factories import PetitionFactory
+from tests.petitions.factories import PetitionFactory, SupportFactory
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "mail", "print"]}}
 START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
@@ -324,6 +327,64 @@ def test_nothing_is_rendered_in_the_request_without_a_worker(
     with django_capture_on_commit_callbacks(execute=True):
         project_retitle("e")
     assert fake_pdf == []
+
+
+def refresh_jobs():
+    return list(DBTaskResult.objects.filter(task_path="openmun.cache.counts_refresh"))
+
+
+def support_confirm_new(petition) -> None:
+    from petitions import services
+
+    support = SupportFactory(petition=petition, confirmed_at=None, link_nonce="n0nce")
+    assert services.support_confirm(support=support, nonce="n0nce")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_confirmed_supports_refreshes_the_pages_once(settings):
+    settings.TASKS = DATABASE_TASKS
+    settings.OPENMUN_COUNTS_REFRESH_SECONDS = 10
+    petition = PetitionFactory()
+    DBTaskResult.objects.all().delete()
+    django_cache.delete(COUNTS_REFRESH_PENDING)
+    with time_machine.travel(START, tick=False) as clock:
+        before = version_get(CONTENT)
+        for _ in range(3):
+            support_confirm_new(petition)
+        # Counted at once, each of them; the cached pages (and what is kept per version) stay until the refresh.
+        petition.refresh_from_db()
+        assert petition.support_count == 3
+        assert version_get(CONTENT) == before
+        [job] = refresh_jobs()
+        assert job.run_after == START + datetime.timedelta(seconds=10)
+        clock.shift(11)
+        worker_run()
+        refreshed = version_get(CONTENT)
+        assert refreshed != before
+        # The next support queues the next refresh.
+        support_confirm_new(petition)
+        assert sorted(job.status for job in refresh_jobs()) == ["READY", "SUCCESSFUL"]
+        assert version_get(CONTENT) == refreshed
+
+
+@pytest.mark.django_db
+def test_without_a_worker_a_confirmed_support_refreshes_the_pages_at_once(django_capture_on_commit_callbacks):
+    # The immediate backend (the tests, a single process): nothing would run the refresh later.
+    petition = PetitionFactory()
+    before = version_get(CONTENT)
+    with django_capture_on_commit_callbacks(execute=True):
+        support_confirm_new(petition)
+    assert version_get(CONTENT) != before
+
+
+@pytest.mark.django_db
+def test_the_supporter_sees_the_count_with_their_support_in_it(client):
+    petition = PetitionFactory()
+    with translation.override("fr"):
+        address = f"/fr/petitions/{petition.pk}/support/counted/"
+    response = client.get(address)
+    assert response.status_code == 200
+    assert "no-cache" in response["Cache-Control"] and "max-age=0" in response["Cache-Control"]
 
 
 def manage_check(**environment: str):

@@ -179,8 +179,8 @@ def support_confirm(*, support: Support, nonce: str, language: str | None = None
             # Undo the confirmation: the petition stopped gathering support since the link was sent.
             transaction.set_rollback(True)
             raise ValidationError(_("This petition no longer gathers support."), code="not_gathering_support")
-        # update() sends no signal: the pages that show the count must be rendered again.
-        cache.model_changed(Petition)
+        # update() sends no signal: the pages that show the count are rendered again, once per burst of supports.
+        cache.counts_changed()
         if support.keep_informed:
             follow_confirmed_create(
                 target=target_key("petition", support.petition_id),
