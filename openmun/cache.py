@@ -24,20 +24,23 @@ the database; the pages show them at most that many seconds late.
 The versions live in the default cache, shared by every worker and server when it is Redis.
 """
 
+import copy
 import datetime
 import functools
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 import redis.exceptions
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import models, transaction
 from django.utils import timezone
+from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
 from django_tasks import task
 
@@ -57,6 +60,8 @@ COUNTS_REFRESH_MARGIN = 60
 logger = logging.getLogger(__name__)
 
 Value = TypeVar("Value")
+Key = TypeVar("Key", bound=Hashable)
+Model = TypeVar("Model", bound=models.Model)
 
 
 def portal_apps() -> frozenset[str]:
@@ -177,20 +182,37 @@ def counts_refresh() -> None:
     logger.info("Pages refreshed for the counts that moved.")
 
 
+def version_current(scope: str) -> str:
+    """Return the current version of scope, as the page cache trusts it (openmun/pagecache.py, entry_get).
+
+    With Redis, the version this process read less than OPENMUN_PAGE_CACHE_VERSION_SECONDS ago, without a round trip:
+    a change made by another process shows within that delay, one made by this process at once (versions_bump
+    forgets what it trusted). With each process's own cache (no Redis), the version itself, which costs nothing.
+    """
+    if isinstance(caches["default"], RedisCache):
+        version = version_recent(scope, max_age=settings.OPENMUN_PAGE_CACHE_VERSION_SECONDS)
+        if version is not None:
+            return version
+        version = version_get(scope)
+        version_remember(scope, version)
+        return version
+    return version_get(scope)
+
+
 def kept_per_version(function: Callable[[], Value]) -> Callable[[], Value]:
     """Keep what function() returns in this process until the content version moves: one read per change.
 
-    For the small reads that most requests make (the commune, the search synonyms): the version costs one cache
-    round trip where the read costs a query. A value read while a change commits is kept under the version the
-    change moves again once committed, so it is read anew at the next call. When the cache is down, function() is
-    called every time.
+    For the small reads that most requests make (the commune, the search synonyms): at most a cache round trip (none
+    while the version is trusted, version_current) where the read costs a query. A value read while a change commits
+    is kept under the version the change moves again once committed, so it is read anew at the next call. When the
+    cache is down, function() is called every time.
     """
     kept: list[tuple[str, Value]] = []
 
     @functools.wraps(function)
     def wrapper() -> Value:
         try:
-            version = version_get(CONTENT)
+            version = version_current(CONTENT)
         except CACHE_ERRORS:
             return function()
         if kept and kept[0][0] == version:
@@ -200,3 +222,35 @@ def kept_per_version(function: Callable[[], Value]) -> Callable[[], Value]:
         return value
 
     return wrapper
+
+
+def kept_per_version_by_key(size: int) -> Callable[[Callable[[Key], Model]], Callable[[Key], Model]]:
+    """Keep the row function(key) returns, for the size keys asked last, until the content version moves.
+
+    For the row that every request of a peak reads (the petition hundreds of people support at once): each call gets
+    its own copy of the kept instance, so that nothing one request sets on it reaches another. What function() raises
+    (Http404) is not kept. The row is as fresh as a cached page: counts moved by counts_changed() show once their
+    burst's refresh has run.
+    """
+
+    def decorator(function: Callable[[Key], Model]) -> Callable[[Key], Model]:
+        kept: OrderedDict[Key, tuple[str, Model]] = OrderedDict()
+
+        @functools.wraps(function)
+        def wrapper(key: Key) -> Model:
+            try:
+                version = version_current(CONTENT)
+            except CACHE_ERRORS:
+                return function(key)
+            found = kept.get(key)
+            if found is None or found[0] != version:
+                found = kept[key] = (version, function(key))
+                while len(kept) > size:
+                    kept.popitem(last=False)
+            kept.move_to_end(key)
+            return copy.copy(found[1])
+
+        wrapper.cache_clear = kept.clear
+        return wrapper
+
+    return decorator

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from following.registry import Followed
+from openmun.cache import kept_per_version_by_key
 from openmun.ical import CalendarEvent
 from petitions.models import AgendaItem, CouncilSession, Petition, PetitionEvent, Support, months_add
 from programme.models import Commune, Programme
@@ -109,6 +110,21 @@ def petition_get_public(pk: int) -> Petition:
         raise Http404("No such petition.") from None
 
 
+# The petitions a process keeps for the supports' requests: a peak is about one petition, or a few.
+PETITIONS_KEPT = 32
+
+
+@kept_per_version_by_key(PETITIONS_KEPT)
+def petition_get_public_kept(pk: int) -> Petition:
+    """Return a published petition as petition_get_public does, read once per content version in each process.
+
+    For the requests of online support (the form sent, the link opened and pressed), hundreds a second at a peak:
+    they do not read the petition's row each time. Its count is as a cached page shows it, up to a burst's refresh
+    late (openmun.cache.counts_changed); what counts a support is the service's conditional UPDATE, not this copy.
+    """
+    return petition_get_public(pk)
+
+
 def petition_detail_data(pk: int, *, petition: Petition | None = None) -> dict:
     """Return a published petition with its public timeline, or raise Http404; petition when already read."""
     petition = petition or petition_get_public(pk)
@@ -128,9 +144,18 @@ def petition_detail_data(pk: int, *, petition: Petition | None = None) -> dict:
 
 
 def support_for_token(support_id: int) -> Support | None:
-    """Return the support a confirmation link names, with its petition, or None when it no longer exists."""
-    # No ordering: the supports' default one would join and sort for a single row.
-    return Support.objects.select_related("petition").filter(pk=support_id).order_by().first()
+    """Return the support a confirmation link names, or None when it no longer exists; raise Http404 when its petition
+    is not published.
+
+    The petition comes from petition_get_public_kept, the support's row alone from the database: a query without
+    the petition's columns, and without ordering, which for a single row would only sort.
+    """
+    found = list(Support.objects.filter(pk=support_id).order_by()[:1])
+    if not found:
+        return None
+    [support] = found
+    support.petition = petition_get_public_kept(support.petition_id)
+    return support
 
 
 def supporters_for_export(petition: Petition) -> QuerySet[Support]:

@@ -128,8 +128,9 @@ def petition_detail(request, pk: int):
 @sensitive_post_parameters(*PERSONAL_FIELDS)
 @rate_limit("support")
 def support_create(request, pk: int):
-    # The petition alone: its timeline is read only to show the form again with its errors.
-    petition = selectors.petition_get_public(pk)
+    # The petition alone, as kept for this content version: its timeline is read only to show the form again with
+    # its errors.
+    petition = selectors.petition_get_public_kept(pk)
     form = SupportForm(request.POST)
     if form.is_robot():
         return result_redirect("petitions:support-sent", pk=pk)
@@ -223,8 +224,6 @@ def support_confirm(request, token: str):
     if support is None:
         return render(request, "petitions/support_confirm.html", context, status=404)
     petition = support.petition
-    if not petition.is_public:
-        raise Http404("No such petition.")
     context.update(
         {
             "petition": petition,
