@@ -1,13 +1,17 @@
-"""Moroccan formats for templates: dirham amounts, numbers, percentages and dates kept in one bidi run."""
+"""Moroccan formats for templates: dirham amounts, numbers, percentages and dates kept in one bidi run; and
+{% kept %}, the parts of every page rendered once per content version."""
 
 import datetime
+from collections import OrderedDict
 from decimal import Decimal
 
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from openmun.cache import CACHE_ERRORS, CONTENT, version_current
 from openmun.formatting import NBSP, date_text, group_digits, percent_text
 
 register = template.Library()
@@ -97,3 +101,47 @@ def ltr(value):
     if value is None or value == "":
         return ""
     return isolated(value)
+
+
+# The fragments {% kept %} keeps in this process: a few per language and page kind, under the content version.
+KEPT_FRAGMENTS_SIZE = 256
+kept_fragments: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
+
+
+class KeptNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, name: str, varying: list[template.base.FilterExpression]):
+        self.nodelist, self.name, self.varying = nodelist, name, varying
+
+    def render(self, context: template.Context) -> str:
+        if context.get("request") is None:
+            # Rendered outside a request (an error page, a mail): the context may lack what a page has.
+            return self.nodelist.render(context)
+        try:
+            version = version_current(CONTENT)
+        except CACHE_ERRORS:
+            return self.nodelist.render(context)
+        key = (self.name, get_language(), *(str(value.resolve(context)) for value in self.varying))
+        found = kept_fragments.get(key)
+        if found is None or found[0] != version:
+            found = kept_fragments[key] = (version, self.nodelist.render(context))
+            while len(kept_fragments) > KEPT_FRAGMENTS_SIZE:
+                kept_fragments.popitem(last=False)
+        kept_fragments.move_to_end(key)
+        return found[1]
+
+
+@register.tag
+def kept(parser, token):
+    """Render the block once per content version, language and values of the variables named, in each process.
+
+    {% kept "footer" commune.pk %}…{% endkept %}: for the parts of every page that depend on nothing else (the
+    header's links, the footer), so that a page rendered for one visitor does not render them again. The variables
+    must say everything the block shows that is not the commune's data or the language: never a form (its CSRF
+    token), a nonce or anything a visitor typed. Outside a request, or with the cache down, the block is rendered.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError('{% kept %} needs a name: {% kept "footer" %}.')
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptNode(nodelist, bits[1], [parser.compile_filter(bit) for bit in bits[2:]])
