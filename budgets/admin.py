@@ -25,6 +25,7 @@ from budgets.forms import BudgetFileForm, PaperBallotForm
 from budgets.selectors import amount_sum
 from moderation.admin import ModeratedAdmin
 from openmun import admin_columns as columns
+from openmun import cache
 from openmun.spreadsheets import csv_response, xlsx_response
 
 IMPORT_SALT = "budgets.import.table"
@@ -477,3 +478,13 @@ class BallotAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    # Ballots are private models (BudgetsConfig), so their deletion moves no version by itself: the published
+    # results that counted them must be rendered anew.
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        cache.versions_move(cache.CONTENT)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        cache.versions_move(cache.CONTENT)

@@ -12,8 +12,10 @@ class BudgetsConfig(PortalAppConfig):
     # What the citizen-budget booklet shows: proposals and votes must not re-render it.
     printed_models = frozenset({"budgetyear", "budgetline", "glossaryterm"})
     fixtures = ("budgets.json",)
-    # Voters' addresses (hashed) and links are shown nowhere: ballots are what the results count.
-    private_models = frozenset({"voter"})
+    # Voters' addresses (hashed) and links are shown nowhere. Ballots are shown only as the results' counts, once
+    # the vote is over: thousands of votes must not empty the page cache while no page shows them, and the services
+    # and the admin move the version themselves when a change reaches public results (budgets/services.py).
+    private_models = frozenset({"voter", "ballot", "ballotchoice"})
 
     def ready(self) -> None:
         from budgets.selectors import home_section_data

@@ -320,8 +320,22 @@ def _choices_check(cycle: Cycle, proposals: list[Proposal]) -> list[Proposal]:
 def _choices_replace(ballot: Ballot, proposals: list[Proposal]) -> None:
     ballot.choices.all().delete()
     BallotChoice.objects.bulk_create([BallotChoice(ballot=ballot, proposal=proposal) for proposal in proposals])
-    # bulk_create sends no post_save: the results that count the choices must be rendered again.
-    cache.model_changed(BallotChoice)
+
+
+def _ballots_changed(cycle: Cycle) -> None:
+    # Ballots are private models (BudgetsConfig): no page shows them until the results are public, and a vote must
+    # not throw away every cached page. Once the results are public, their counts change: the version moves, inside
+    # the transaction as for any change. A ballot accepted on the vote's last day may commit after midnight, when
+    # the results have become public: the version then moves once it has committed.
+    if cycle.results_visible_on(timezone.localdate()):
+        cache.versions_move(cache.CONTENT)
+        return
+
+    def results_public_by_now() -> None:
+        if cycle.results_visible_on(timezone.localdate()):
+            cache.versions_bump(cache.CONTENT)
+
+    transaction.on_commit(results_public_by_now, robust=True)
 
 
 def ballot_cast(*, voter: Voter, proposals: list[Proposal]) -> Ballot:
@@ -351,6 +365,7 @@ def ballot_cast(*, voter: Voter, proposals: list[Proposal]) -> Ballot:
             ballot.updated_at = now
             ballot.save(update_fields=["updated_at"])
         _choices_replace(ballot, chosen)
+        _ballots_changed(cycle)
     return ballot
 
 
@@ -394,5 +409,6 @@ def ballot_record_paper(
         ballot.full_clean()
         ballot.save()
         _choices_replace(ballot, chosen)
+        _ballots_changed(cycle)
         audit_log(acting_user, ballot, _("Paper ballot entered."))
     return ballot

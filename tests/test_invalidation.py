@@ -7,6 +7,7 @@ import pkgutil
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.test import override_settings
 from django.utils import timezone
 
@@ -435,8 +436,6 @@ WRITES = {
     "budgets.services.budget_year_import": budget_year_import,
     "budgets.services.proposal_submit": proposal_submit,
     "budgets.services.proposal_review": proposal_review,
-    "budgets.services.ballot_cast": ballot_cast,
-    "budgets.services.ballot_record_paper": ballot_record_paper,
     # What a search finds: the search pages.
     "transparency.services.synonym_save": synonym_save,
     "transparency.services.synonym_delete": synonym_delete,
@@ -455,6 +454,13 @@ WRITES_NOTHING_PUBLIC = {
     "budgets.services.voter_confirm": (
         voter_confirm,
         "who confirmed is never shown; the ballot page reads the voter from the visitor's session, never cached",
+    ),
+    # Ballots are private models too: they are counted on the cycle's page once the results are public, after the
+    # vote (the tests below: the version moves then).
+    "budgets.services.ballot_cast": (ballot_cast, "no page counts the ballots while the vote runs"),
+    "budgets.services.ballot_record_paper": (
+        ballot_record_paper,
+        "paper ballots are entered before the results are public, which no page shows until then",
     ),
     # Addresses are shown on no page; a request to follow, unconfirmed, is not counted either.
     "following.services.follow_request": (follow_request, "unconfirmed follows are shown and counted on no page"),
@@ -514,6 +520,34 @@ def test_a_write_that_no_page_shows_keeps_the_cached_pages(name, admin_user, dja
     with django_capture_on_commit_callbacks(execute=True):
         call()
     assert version_get(CONTENT) == before
+
+
+def test_a_ballot_cast_while_the_results_are_public_moves_the_content_version(django_capture_on_commit_callbacks):
+    cycle = cycle_build(current=Kind.VOTE)
+    voter = voter_make(cycle, "voter@example.ma")
+    # Phases that overlap (the admin refuses them, the model does not): the results show while the vote runs.
+    cycle.phases.filter(kind=Kind.RESULTS).update(starts_on=today())
+    before = version_get(CONTENT)
+    with django_capture_on_commit_callbacks(execute=True):
+        budget_services.ballot_cast(voter=voter, proposals=[cycle.proposals.first()])
+    assert version_get(CONTENT) != before
+
+
+def test_a_ballot_that_commits_once_the_results_are_public_moves_the_content_version(
+    django_capture_on_commit_callbacks,
+):
+    cycle = cycle_build(current=Kind.VOTE)
+    voter = voter_make(cycle, "voter@example.ma")
+    before = version_get(CONTENT)
+    with django_capture_on_commit_callbacks() as callbacks:
+        budget_services.ballot_cast(voter=voter, proposals=[cycle.proposals.first()])
+    assert version_get(CONTENT) == before
+    # Accepted on the vote's last day, committed after midnight: the results that count it are public by then.
+    results_day = cycle.phases.get(kind=Kind.RESULTS).starts_on
+    with time_machine.travel(datetime.datetime(*results_day.timetuple()[:3], 12, tzinfo=datetime.UTC), tick=False):
+        for callback in callbacks:
+            callback()
+    assert version_get(CONTENT) != before
 
 
 def public_functions(module) -> set:

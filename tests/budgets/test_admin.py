@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 
 from budgets.models import Ballot, Phase, Proposal
 from moderation.services import personal_data_purge
+from openmun.cache import CONTENT, version_get
 from tests.budgets.factories import CycleFactory, ProposalFactory, cycle_build, year_build
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +157,25 @@ def test_proposers_contact_details_are_erased_after_the_retention_period():
     proposal.refresh_from_db()
     assert (proposal.display_name, proposal.email) == ("", "")
     assert proposal.title
+
+
+def test_deleting_a_ballot_in_the_admin_renders_the_results_anew(admin_client):
+    cycle = cycle_build(current=Kind.RESULTS)
+    ballot = Ballot.objects.create(cycle=cycle, channel=Ballot.Channel.PAPER, paper_reference="P-1")
+    before = version_get(CONTENT)
+    response = admin_client.post(admin_url("ballot_delete", ballot.pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Ballot.objects.exists()
+    assert version_get(CONTENT) != before
+
+
+def test_deleting_ballots_from_the_admins_list_renders_the_results_anew(admin_client):
+    cycle = cycle_build(current=Kind.RESULTS)
+    ballot = Ballot.objects.create(cycle=cycle, channel=Ballot.Channel.PAPER, paper_reference="P-1")
+    before = version_get(CONTENT)
+    response = admin_client.post(
+        admin_url("ballot_changelist"), {"action": "delete_selected", "_selected_action": [ballot.pk], "post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Ballot.objects.exists()
+    assert version_get(CONTENT) != before
