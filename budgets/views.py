@@ -208,8 +208,10 @@ def voter_confirm(request, slug: str, token: str):
         return render(request, "budgets/voter_confirm.html", context, status=status)
     if request.method != "POST":
         return render(request, "budgets/voter_confirm.html", context)
-    # A new session key: whoever knew the old one cannot vote in this person's name.
-    request.session.cycle_key()
+    # A new session key: whoever knew the old one cannot vote in this person's name. A browser without a session
+    # gets its first key when this one is saved: cycling would write an empty session first, for no old key.
+    if request.session.session_key is not None:
+        request.session.cycle_key()
     request.session[voter_session_key(cycle)] = [voter.pk, voter.session_nonce]
     return redirect("budgets:ballot-edit", slug=slug)
 

@@ -132,3 +132,31 @@ def test_the_voting_mail_is_text_and_html_in_the_visitors_language_signed_by_the
     if language == "fr":
         assert "Budget &lt;i&gt;participatif&lt;/i&gt; &amp; 2025</a>" in html and "<i>" not in html
     assert "samira" not in html
+
+
+def test_the_button_gives_the_browser_a_new_session_key(client, django_capture_on_commit_callbacks):
+    cycle_build(current=Kind.VOTE, slug="v")
+    link = link_request(client, "voter@example.ma", django_capture_on_commit_callbacks)
+    # A session the browser held before, whose key someone else may know (a shared computer, a planted cookie).
+    session = client.session
+    session["seen"] = True
+    session.save()
+    known = session.session_key
+    assert client.post(link)["Location"] == url("budgets:ballot-edit", slug="v")
+    assert client.cookies["sessionid"].value != known
+    assert client.session["seen"] is True
+    assert client.get(url("budgets:ballot-edit", slug="v")).status_code == 200
+    # The old key opens nothing.
+    other = Client()
+    other.cookies["sessionid"] = known
+    assert other.get(url("budgets:ballot-edit", slug="v")).status_code == 302
+
+
+def test_the_button_opens_the_ballot_in_a_browser_without_a_session(django_capture_on_commit_callbacks):
+    cycle_build(current=Kind.VOTE, slug="v")
+    link = link_request(Client(), "voter@example.ma", django_capture_on_commit_callbacks)
+    browser = Client()
+    assert "sessionid" not in browser.cookies
+    assert browser.post(link)["Location"] == url("budgets:ballot-edit", slug="v")
+    assert browser.cookies["sessionid"].value
+    assert browser.get(url("budgets:ballot-edit", slug="v")).status_code == 200
