@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from budgets.charts import share_percent
 from budgets.models import Ballot, Cycle, Phase, Proposal, Voter
+from openmun.cache import kept_per_version
 
 
 def cycles_for_listing():
@@ -57,11 +58,20 @@ def home_section_data(programme, today: datetime.date) -> dict:
     return {"cycles": now, "is_open": any(item.is_open for item in now)}
 
 
+# Every step of a vote (the form, the link, its button, the ballot) reads its cycle: a handful of rows that change
+# only when staff edit them, which moves the content version (openmun/cache.py), read once per change rather than
+# compiled and queried at each request. Views and services read these instances, never change them.
+@kept_per_version
+def published_cycles() -> dict[str, Cycle]:
+    """Return the published cycles by slug, with their phases and number of published proposals."""
+    return {cycle.slug: cycle for cycle in cycles_for_listing()}
+
+
 def cycle_get(slug: str) -> Cycle:
     """Return a published cycle with its phases, or raise Http404."""
     try:
-        return cycles_for_listing().get(slug=slug)
-    except Cycle.DoesNotExist:
+        return published_cycles()[slug]
+    except KeyError:
         raise Http404("No such cycle.") from None
 
 

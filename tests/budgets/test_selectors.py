@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.utils import translation
+from django.http import Http404
+from django.utils import timezone, translation
 
 from budgets import selectors
 from budgets.charts import chart_build, geometry
@@ -158,3 +159,22 @@ def test_results_are_not_computed_before_they_are_public():
     phases_build(cycle, current=Phase.Kind.VOTE)
     ProposalFactory(cycle=cycle)
     assert selectors.cycle_detail_data(cycle.slug)["results"] is None
+
+
+def test_a_cycle_is_read_once_then_again_as_soon_as_staff_change_it(django_assert_num_queries):
+    cycle = CycleFactory(slug="v")
+    phases_build(cycle, current=Phase.Kind.VOTE)
+    ProposalFactory(cycle=cycle)
+    assert selectors.cycle_get("v").accepts_votes
+    with django_assert_num_queries(0):
+        assert selectors.cycle_get("v").proposal_count == 1
+    vote = cycle.phases.get(kind=Phase.Kind.VOTE)
+    vote.ends_on = timezone.localdate() - datetime.timedelta(days=1)
+    vote.save()
+    assert not selectors.cycle_get("v").accepts_votes
+    ProposalFactory(cycle=cycle)
+    assert selectors.cycle_get("v").proposal_count == 2
+    cycle.is_published = False
+    cycle.save()
+    with pytest.raises(Http404):
+        selectors.cycle_get("v")
