@@ -281,15 +281,20 @@ def voter_confirm(*, cycle: Cycle, token: str) -> Voter:
     ballot once a newer link is used.
     """
     voter, nonce = voter_link_check(cycle=cycle, token=token)
-    now = Value(timezone.now(), output_field=DateTimeField())
+    now, session_nonce = timezone.now(), nonce_new()
     # Private: no page shows who confirmed, so the caches need not know (openmun/cache.py).
     used = Voter.objects.filter(pk=voter.pk, link_nonce=nonce).update(
-        link_nonce="", session_nonce=nonce_new(), confirmed_at=Coalesce("confirmed_at", now)
+        link_nonce="",
+        session_nonce=session_nonce,
+        confirmed_at=Coalesce("confirmed_at", Value(now, output_field=DateTimeField())),
     )
     if not used:
         # Another request used the link a moment ago.
         raise ValidationError(_("This link has already been used, or a newer link has been sent since."), code="used")
-    voter.refresh_from_db(fields=["confirmed_at", "link_nonce", "session_nonce"])
+    # The row still held the nonce read with it, so nothing changed it in between (each change replaces the nonce):
+    # the values it holds now are known without reading it again.
+    voter.link_nonce, voter.session_nonce = "", session_nonce
+    voter.confirmed_at = voter.confirmed_at or now
     return voter
 
 
