@@ -322,8 +322,9 @@ def _choices_check(cycle: Cycle, proposals: list[Proposal]) -> list[Proposal]:
     return chosen
 
 
-def _choices_replace(ballot: Ballot, proposals: list[Proposal]) -> None:
-    ballot.choices.all().delete()
+def _choices_replace(ballot: Ballot, proposals: list[Proposal], *, created: bool) -> None:
+    if not created:
+        ballot.choices.all().delete()
     BallotChoice.objects.bulk_create([BallotChoice(ballot=ballot, proposal=proposal) for proposal in proposals])
 
 
@@ -351,8 +352,14 @@ def ballot_cast(*, voter: Voter, proposals: list[Proposal]) -> Ballot:
     voter and cycle (a unique constraint). Counts are never stored: they are counted from the choices.
     """
     with transaction.atomic():
-        voter = Voter.objects.select_for_update().get(pk=voter.pk)
-        cycle = Cycle.objects.prefetch_related("phases").get(pk=voter.cycle_id)
+        # The voter's row alone is locked; its cycle comes with it, read afresh.
+        voter = (
+            Voter.objects.select_for_update(of=("self",))
+            .select_related("cycle")
+            .prefetch_related("cycle__phases")
+            .get(pk=voter.pk)
+        )
+        cycle = voter.cycle
         if voter.confirmed_at is None:
             raise ValidationError(_("Confirm your e-mail address before voting."), code="not_confirmed")
         if not cycle.accepts_votes:
@@ -369,7 +376,7 @@ def ballot_cast(*, voter: Voter, proposals: list[Proposal]) -> Ballot:
         if not created:
             ballot.updated_at = now
             ballot.save(update_fields=["updated_at"])
-        _choices_replace(ballot, chosen)
+        _choices_replace(ballot, chosen, created=created)
         _ballots_changed(cycle)
     return ballot
 
@@ -413,7 +420,7 @@ def ballot_record_paper(
         )
         ballot.full_clean()
         ballot.save()
-        _choices_replace(ballot, chosen)
+        _choices_replace(ballot, chosen, created=True)
         _ballots_changed(cycle)
         audit_log(acting_user, ballot, _("Paper ballot entered."))
     return ballot

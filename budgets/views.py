@@ -228,16 +228,18 @@ def ballot_edit(request, slug: str):
     if voter is None:
         messages.info(request, _("Give your e-mail address to receive the link that opens your ballot."))
         return redirect("budgets:voter-create", slug=slug)
-    context.update(selectors.ballot_data(cycle, voter))
-    form = BallotForm(request.POST or None, proposals=context["proposals"])
+    proposals = selectors.ballot_proposals(cycle)
+    form = BallotForm(request.POST or None, proposals=proposals)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ballot_cast(voter=voter, proposals=list(form.cleaned_data["proposals"]))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return result_redirect("budgets:ballot-recorded", slug=slug)
+    # The ballot as recorded, read only for a page to show: a ballot cast goes straight to the next page.
+    context.update(selectors.ballot_data(cycle, voter, proposals=proposals))
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.ballot_cast(voter=voter, proposals=list(form.cleaned_data["proposals"]))
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                return result_redirect("budgets:ballot-recorded", slug=slug)
         # Show what the person chose, not what is recorded: the error is about this choice.
         context["chosen_ids"] = posted_ids(request.POST.getlist("proposals"))
         context["chosen_cost"] = sum(

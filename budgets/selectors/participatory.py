@@ -199,10 +199,18 @@ def voter_get(cycle: Cycle, voter_id: int | None) -> Voter | None:
     return Voter.objects.filter(pk=voter_id, cycle=cycle, confirmed_at__isnull=False).first()
 
 
-def ballot_data(cycle: Cycle, voter: Voter | None) -> dict:
-    """Return the voter's ballot, the proposals the voter can choose with their costs, and the current choice."""
+def ballot_proposals(cycle: Cycle) -> list[Proposal]:
+    """Return the proposals a voter can choose in a cycle, with their costs, without contact details."""
+    return with_cycle(list(Proposal.objects.eligible().filter(cycle=cycle).defer("email").order_by("pk")), cycle)
+
+
+def ballot_data(cycle: Cycle, voter: Voter | None, proposals: list[Proposal] | None = None) -> dict:
+    """Return the voter's ballot, the proposals the voter can choose with their costs, and the current choice.
+
+    proposals, when given, are the cycle's ballot_proposals() read already.
+    """
     ballot = Ballot.objects.filter(cycle=cycle, voter=voter).prefetch_related("choices").first() if voter else None
-    proposals = with_cycle(list(Proposal.objects.eligible().filter(cycle=cycle).defer("email").order_by("pk")), cycle)
+    proposals = ballot_proposals(cycle) if proposals is None else proposals
     chosen = {choice.proposal_id for choice in ballot.choices.all()} if ballot else set()
     return {
         "ballot": ballot,
