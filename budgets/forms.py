@@ -59,8 +59,34 @@ class VoterForm(HoneypotMixin, forms.Form):
 
 
 class ProposalChoiceField(ModelChoicesField):
+    """The proposals ticked on a ballot, checked against those its form shows (among), without a query."""
+
+    among: dict[str, Proposal] | None = None
+
     def label_from_instance(self, obj):
         return obj.title
+
+    def _check_values(self, value):
+        # Django reads the ticked proposals again to check them (one query per ballot sent), when the form was given
+        # the proposals it shows, read for the page already. ModelChoicesField.clean has checked that each is a key.
+        if self.among is None:
+            return super()._check_values(value)
+        chosen = {}
+        for item in value:
+            proposal = self.among.get(str(item))
+            if proposal is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
+            chosen[proposal.pk] = proposal
+        return list(chosen.values())
+
+
+def proposal_choices_set(form: forms.Form, proposals: list[Proposal]) -> None:
+    """Let the form's proposals field offer these proposals, and check a choice against them without a query."""
+    field = form.fields["proposals"]
+    field.queryset = Proposal.objects.filter(pk__in=[p.pk for p in proposals])
+    field.among = {str(proposal.pk): proposal for proposal in proposals}
 
 
 class BallotForm(forms.Form):
@@ -75,7 +101,7 @@ class BallotForm(forms.Form):
 
     def __init__(self, *args, proposals: list[Proposal], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["proposals"].queryset = Proposal.objects.filter(pk__in=[p.pk for p in proposals])
+        proposal_choices_set(self, proposals)
 
 
 class PaperBallotForm(forms.Form):
@@ -88,7 +114,7 @@ class PaperBallotForm(forms.Form):
 
     def __init__(self, *args, proposals: list[Proposal], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["proposals"].queryset = Proposal.objects.filter(pk__in=[p.pk for p in proposals])
+        proposal_choices_set(self, proposals)
 
 
 class BudgetFileForm(forms.Form):

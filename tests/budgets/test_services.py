@@ -319,3 +319,16 @@ def test_paper_ballots_are_entered_until_the_results_are_published(admin_user):
     with pytest.raises(ValidationError) as error:
         services.ballot_record_paper(cycle=cycle, reference="P-1", proposals=[proposal], acting_user=admin_user)
     assert error.value.code == "paper_closed"
+
+
+def test_a_new_link_keeps_the_date_the_voter_first_confirmed():
+    cycle = cycle_build(current=Kind.VOTE)
+    voter = voter_make(cycle, "a@example.ma", confirmed=False)
+    first = services.voter_confirm(cycle=fresh(cycle), token=services.voter_token_make(voter)).confirmed_at
+    # A new link, as voter_register gives a known address.
+    Voter.objects.filter(pk=voter.pk).update(link_nonce="new-link-nonce-0000000")
+    voter.refresh_from_db()
+    again = services.voter_confirm(cycle=fresh(cycle), token=services.voter_token_make(voter))
+    voter.refresh_from_db()
+    assert again.confirmed_at == voter.confirmed_at == first
+    assert again.session_nonce == voter.session_nonce and again.link_nonce == voter.link_nonce == ""

@@ -429,3 +429,37 @@ def test_the_vote_page_speaks_to_citizens_in_the_plural(client):
     html = client.post(url("budgets:voter-create", {"slug": "v"}, "ar"), {"email": ""}).content.decode()
     assert "يرجى ملء هذا الحقل." in html
     assert "هذا الحقل مطلوب" not in html
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_casting_a_ballot_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries, language):
+    cycle = cycle_build(current=Kind.VOTE, slug="v", proposals=8)
+    ballot_open(client, cycle)
+    chosen = list(cycle.proposals.order_by("estimated_cost")[:3])
+    ballot_url = url("budgets:ballot-edit", {"slug": "v"}, language)
+    # The session, the voter, the proposals on the ballot; then, the voter locked with its cycle, the cycle's phases,
+    # the proposals read afresh, the ballot (looked up, then saved) and its choices: the cycle and the choice
+    # checked against the page's proposals cost none.
+    with django_assert_max_num_queries(13):
+        response = client.post(ballot_url, {"proposals": [p.pk for p in chosen]})
+    assert response.status_code == 302
+    assert set(BallotChoice.objects.values_list("proposal", flat=True)) == {p.pk for p in chosen}
+
+
+def test_a_ballot_naming_a_proposal_not_on_it_is_refused(client):
+    cycle = cycle_build(current=Kind.VOTE, slug="v")
+    elsewhere = cycle_build(current=Kind.VOTE, slug="w").proposals.first()
+    not_eligible = cycle.proposals.first()
+    not_eligible.eligibility = Proposal.Eligibility.INELIGIBLE
+    not_eligible.save()
+    ballot_open(client, cycle)
+    ballot_url = url("budgets:ballot-edit", {"slug": "v"}, "fr")
+    on_ballot = cycle.proposals.exclude(pk=not_eligible.pk).first()
+    for refused in (elsewhere, not_eligible):
+        response = client.post(ballot_url, {"proposals": [on_ballot.pk, refused.pk]})
+        html = response.content.decode()
+        assert response.status_code == 200
+        with translation.override("fr"):
+            message = gettext("Select a valid choice. %(value)s is not one of the available choices.")
+        assert french_typography(message % {"value": refused.pk}) in html
+    assert not Ballot.objects.exists()
