@@ -8,7 +8,9 @@ import pytest
 import time_machine
 from django.core import mail, signing
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from budgets import services
 from budgets.models import Ballot, Cycle, Phase, Proposal, Voter
@@ -332,3 +334,15 @@ def test_a_new_link_keeps_the_date_the_voter_first_confirmed():
     voter.refresh_from_db()
     assert again.confirmed_at == voter.confirmed_at == first
     assert again.session_nonce == voter.session_nonce and again.link_nonce == voter.link_nonce == ""
+
+
+def test_a_known_address_and_a_new_one_cost_the_same_work(django_capture_on_commit_callbacks):
+    cycle = cycle_build(current=Kind.VOTE)
+    services.voter_register(cycle=fresh(cycle), email="known@example.ma", site_url=SITE)
+    statements = []
+    for email in ("known@example.ma", "new@example.ma"):
+        with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+            services.voter_register(cycle=fresh(cycle), email=email, site_url=SITE)
+        statements.append([query["sql"].split()[0] for query in queries.captured_queries])
+    assert statements[0] == statements[1]
+    assert Voter.objects.count() == 2 and len(mail.outbox) == 2
