@@ -15,7 +15,7 @@ Two versions:
   under it, so a vote or a petition support does not throw away a render that took seconds. Once a change to them
   commits, the background worker renders the programme's PDF anew (openmun.tasks.printed_render_soon).
 
-Counts that citizens move by the hundred at a petition's peak (confirmed supports, ballots, followers) are the
+Counts that citizens move by the hundred at a petition's peak (confirmed supports, followers) are the
 exception: counts_changed() moves CONTENT once per burst, OPENMUN_COUNTS_REFRESH_SECONDS after the first change,
 through a background job, instead of at each confirmation, which would throw away every cached page and every value
 kept per version many times a second, when visitors are most numerous. The counts themselves are always exact in

@@ -333,8 +333,8 @@ OPENMUN_MAIL_RETRY_DELAYS = [int(delay) for delay in OPENMUN_MAIL_RETRY_DELAYS]
 OPENMUN_PDF_PRERENDER = env_bool("OPENMUN_PDF_PRERENDER", bool(REDIS_URL))
 # Seconds between a change and that render: the changes of one editing session make one render.
 OPENMUN_PDF_PRERENDER_DELAY = int(os.environ.get("OPENMUN_PDF_PRERENDER_DELAY", "30"))
-# Seconds after a confirmed support, a ballot or a follow before the cached pages show the new counts: one refresh
-# per burst, when the worker runs the job (openmun/cache.py, counts_changed); 0 refreshes them at each change.
+# Seconds after a confirmed support or follow before the cached pages show the new counts: one refresh per burst,
+# when the worker runs the job (openmun/cache.py, counts_changed); 0 refreshes them at each change.
 OPENMUN_COUNTS_REFRESH_SECONDS = int(os.environ.get("OPENMUN_COUNTS_REFRESH_SECONDS", "10"))
 if OPENMUN_COUNTS_REFRESH_SECONDS < 0:
     raise ImproperlyConfigured("OPENMUN_COUNTS_REFRESH_SECONDS must be a whole number of seconds, 0 or more.")
