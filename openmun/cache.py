@@ -146,12 +146,15 @@ def versions_move(*scopes: str) -> None:
 def counts_changed() -> None:
     """Tell the caches that a count citizens move at a peak changed: pages show it once the burst's refresh runs.
 
-    With a worker (a task backend that runs jobs later), the first change of a burst queues one job that moves
-    CONTENT OPENMUN_COUNTS_REFRESH_SECONDS after it commits, and the changes made meanwhile queue nothing. Without
-    one (the immediate backend, the tests), or with a delay of 0, CONTENT moves at once, as for any other change.
+    With a worker that shares the web servers' cache (a task backend that runs jobs later, and Redis), the first
+    change of a burst queues one job that moves CONTENT OPENMUN_COUNTS_REFRESH_SECONDS after it commits, and the
+    changes made meanwhile queue nothing. Otherwise, or with a delay of 0, CONTENT moves at once, as for any other
+    change: the immediate backend (the tests) would run the job at once, and a worker with a cache of its own (the
+    embedded default, without Redis) would move only its own version.
     """
     delay = settings.OPENMUN_COUNTS_REFRESH_SECONDS
-    if not delay or not counts_refresh.get_backend().supports_defer:
+    shared = isinstance(caches["default"], RedisCache)
+    if not delay or not shared or not counts_refresh.get_backend().supports_defer:
         versions_move(CONTENT)
         return
     transaction.on_commit(counts_refresh_soon, robust=True)

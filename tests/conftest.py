@@ -48,3 +48,28 @@ def assert_queries_fixed(client):
         return len(small)
 
     return check
+
+
+# The caches as in production: Redis, the local one of the machine and of CI, a database of its own per database
+# engine, so that the suite on SQLite and the one on PostgreSQL may run at the same time without emptying each other's.
+REDIS_DATABASE = 8 if "postgresql" in settings.DATABASES["default"]["ENGINE"] else 7
+REDIS = {
+    "BACKEND": "django_redis.cache.RedisCache",
+    "LOCATION": f"redis://127.0.0.1:6379/{REDIS_DATABASE}",
+    "KEY_PREFIX": "t",
+}
+
+
+@pytest.fixture
+def redis_caches(settings):
+    from django.core.cache import cache
+
+    from openmun import cache as versions
+    from openmun import pagecache
+
+    settings.CACHES = {"default": REDIS, "pages": REDIS}
+    for forget in (cache.clear, versions._recent.clear, pagecache.recent_pages.entries.clear):
+        forget()
+    yield
+    for forget in (cache.clear, versions._recent.clear, pagecache.recent_pages.entries.clear):
+        forget()

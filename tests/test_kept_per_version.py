@@ -10,7 +10,6 @@ from django.utils import translation
 from openmun import cache as versions
 from petitions import selectors
 from tests.petitions.factories import PetitionFactory
-from tests.test_page_cache import redis_caches  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +60,7 @@ def test_a_bounded_number_of_keys_is_kept():
     assert reads == [1, 2, 3, 2]
 
 
-def test_with_redis_another_process_change_shows_within_the_trusted_delay(redis_caches, settings):  # noqa: F811
+def test_with_redis_another_process_change_shows_within_the_trusted_delay(redis_caches, settings):
     settings.OPENMUN_PAGE_CACHE_VERSION_SECONDS = 60
     petition = PetitionFactory()
     version = versions.version_current(versions.CONTENT)

@@ -322,23 +322,7 @@ def test_a_comment_that_is_saved_empties_the_cache(client):
 
 
 # With Redis (production), each worker keeps the pages it served last under the content version it read less than
-# OPENMUN_PAGE_CACHE_VERSION_SECONDS ago. The local Redis of the machine and of CI; a database of its own.
-REDIS = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/7", "KEY_PREFIX": "t"}
-
-
-@pytest.fixture
-def redis_caches(settings):
-    from django.core.cache import cache
-
-    from openmun import cache as versions
-    from openmun import pagecache
-
-    settings.CACHES = {"default": REDIS, "pages": REDIS}
-    for forget in (cache.clear, versions._recent.clear, pagecache.recent_pages.entries.clear):
-        forget()
-    yield
-    for forget in (cache.clear, versions._recent.clear, pagecache.recent_pages.entries.clear):
-        forget()
+# OPENMUN_PAGE_CACHE_VERSION_SECONDS ago (the redis_caches fixture: tests/conftest.py).
 
 
 def test_with_redis_a_worker_serves_its_recent_pages_without_a_round_trip(redis_caches, settings, monkeypatch):

@@ -341,7 +341,7 @@ def support_confirm_new(petition) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_burst_of_confirmed_supports_refreshes_the_pages_once(settings):
+def test_a_burst_of_confirmed_supports_refreshes_the_pages_once(settings, redis_caches):
     settings.TASKS = DATABASE_TASKS
     settings.OPENMUN_COUNTS_REFRESH_SECONDS = 10
     petition = PetitionFactory()
@@ -375,6 +375,18 @@ def test_without_a_worker_a_confirmed_support_refreshes_the_pages_at_once(django
     with django_capture_on_commit_callbacks(execute=True):
         support_confirm_new(petition)
     assert version_get(CONTENT) != before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_shared_cache_a_confirmed_support_refreshes_the_pages_at_once(settings):
+    # The embedded default: a worker, but each process has its own cache, where the worker's move would stay.
+    settings.TASKS = DATABASE_TASKS
+    petition = PetitionFactory()
+    DBTaskResult.objects.all().delete()
+    before = version_get(CONTENT)
+    support_confirm_new(petition)
+    assert version_get(CONTENT) != before
+    assert refresh_jobs() == []
 
 
 @pytest.mark.django_db
