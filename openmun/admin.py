@@ -28,6 +28,7 @@ STATUS_LABELS = {
 KIND_LABELS = {
     "openmun.tasks.mail_send": _("E-mail"),
     "openmun.tasks.printed_render": _("Printed documents rendered ahead"),
+    "openmun.cache.counts_refresh": _("Pages refreshed with the new counts"),
 }
 
 

@@ -25,7 +25,6 @@ The versions live in the default cache, shared by every worker and server when i
 """
 
 import copy
-import datetime
 import functools
 import logging
 import time
@@ -39,13 +38,12 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import models, transaction
-from django.utils import timezone
 from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
 from django_tasks import task
 
 from openmun.apps import PortalAppConfig
-from openmun.tasks import printed_render_soon
+from openmun.tasks import once_per_burst, printed_render_soon
 
 # What a cache that is down raises (django-redis wraps redis's own errors in ConnectionInterrupted).
 CACHE_ERRORS = (ConnectionInterrupted, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
@@ -162,18 +160,16 @@ def counts_changed() -> None:
 
 def counts_refresh_soon() -> None:
     """Queue the refresh of the counts a little later, unless one is waiting already (one per burst)."""
-    delay = settings.OPENMUN_COUNTS_REFRESH_SECONDS
     try:
-        if not cache.add(COUNTS_REFRESH_PENDING, 1, timeout=delay + COUNTS_REFRESH_MARGIN):
-            return
+        once_per_burst(
+            counts_refresh,
+            pending=COUNTS_REFRESH_PENDING,
+            delay=settings.OPENMUN_COUNTS_REFRESH_SECONDS,
+            margin=COUNTS_REFRESH_MARGIN,
+        )
     except CACHE_ERRORS:
         # No cache, no cached page to refresh and no version to move: the next request renders afresh anyway.
         return
-    try:
-        counts_refresh.using(run_after=timezone.now() + datetime.timedelta(seconds=delay)).enqueue()
-    except Exception:
-        cache.delete(COUNTS_REFRESH_PENDING)
-        raise
 
 
 @task(priority=5)

@@ -23,6 +23,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import TaskContext, task
+from django_tasks.base import Task
 
 from openmun.apps import PortalAppConfig
 from openmun.logs import scrub
@@ -123,16 +124,29 @@ def printed_render() -> int:
     return count
 
 
+def once_per_burst(job: Task, *, pending: str, delay: int, margin: int) -> None:
+    """Queue job delay seconds from now, unless a job queued this way still waits: the pending mark says so.
+
+    The job deletes the mark when it starts, so that what changes after it queues the next one. The mark outlives
+    the delay by margin seconds, in case the worker is down or late: then the next change queues another job.
+    """
+    if not cache.add(pending, 1, timeout=delay + margin):
+        return
+    try:
+        job.using(run_after=timezone.now() + datetime.timedelta(seconds=delay)).enqueue()
+    except Exception:
+        cache.delete(pending)
+        raise
+
+
 def printed_render_soon() -> None:
     """Queue one render of the printed documents a little later, unless one is waiting already (one per burst)."""
     if not settings.OPENMUN_PDF_PRERENDER or not printed_render.get_backend().supports_defer:
         # The immediate backend would render inside the request that made the change: the opposite of the aim.
         return
-    delay = settings.OPENMUN_PDF_PRERENDER_DELAY
-    if not cache.add(PRINTED_RENDER_PENDING, 1, timeout=delay + PRINTED_RENDER_MARGIN):
-        return
-    try:
-        printed_render.using(run_after=timezone.now() + datetime.timedelta(seconds=delay)).enqueue()
-    except Exception:
-        cache.delete(PRINTED_RENDER_PENDING)
-        raise
+    once_per_burst(
+        printed_render,
+        pending=PRINTED_RENDER_PENDING,
+        delay=settings.OPENMUN_PDF_PRERENDER_DELAY,
+        margin=PRINTED_RENDER_MARGIN,
+    )

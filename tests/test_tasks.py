@@ -341,7 +341,7 @@ def support_confirm_new(petition) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_burst_of_confirmed_supports_refreshes_the_pages_once(settings, redis_caches):
+def test_a_burst_of_confirmed_supports_refreshes_the_pages_once(settings, redis_caches, admin_client):
     settings.TASKS = DATABASE_TASKS
     settings.OPENMUN_COUNTS_REFRESH_SECONDS = 10
     petition = PetitionFactory()
@@ -357,6 +357,9 @@ def test_a_burst_of_confirmed_supports_refreshes_the_pages_once(settings, redis_
         assert version_get(CONTENT) == before
         [job] = refresh_jobs()
         assert job.run_after == START + datetime.timedelta(seconds=10)
+        # Staff see it among the background jobs, by what it does.
+        for language, kind in (("fr", "Pages actualisées avec les nouveaux décomptes"), ("ar", "تحديث الصفحات")):
+            assert kind in admin_client.get(f"/{language}/admin/openmun/backgroundjob/").content.decode()
         clock.shift(11)
         worker_run()
         refreshed = version_get(CONTENT)
