@@ -16,6 +16,7 @@ Folded text is never stored as what a page shows.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 # Letters of other alphabets that stand for Arabic ones, tatweel, and other digits: folded by both functions.
 FOREIGN_FORMS = {
@@ -45,6 +46,9 @@ STEMMING_TABLE = str.maketrans(FOREIGN_FORMS)
 DIACRITICS = frozenset(chr(code) for code in [*range(0x064B, 0x0653), 0x0670])
 
 
+# A text is folded character by character, from the few hundred characters the two languages use: each is worked out
+# once per process.
+@lru_cache(maxsize=4096)
 def fold_character(character: str) -> str:
     """Return one character folded: "" for marks, tatweel and invisible format characters (joiners, direction
     marks), " " for anything else that is not a letter or digit."""
@@ -72,7 +76,7 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
 
 def fold_for_comparison(text: str) -> str:
     """Return text folded for comparison and search, its words separated by single spaces."""
-    return " ".join(fold_with_map(text)[0].split())
+    return " ".join("".join(map(fold_character, text or "")).split())
 
 
 def normalise_for_stemming(text: str) -> str:
