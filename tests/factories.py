@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 
 from programme import models
+from transparency.index import search_refresh_deferred
 
 
 class CommuneFactory(factory.django.DjangoModelFactory):
@@ -95,27 +96,36 @@ class ProjectUpdateFactory(factory.django.DjangoModelFactory):
 
 
 def programme_build(*, scale: int = 1) -> models.Programme:
-    """Build a programme with 4 axes and 10×scale projects, each with activities, sub-steps and updates."""
-    CommuneFactory()
-    programme = ProgrammeFactory()
-    axes = [AxisFactory(programme=programme, number=n, slug=f"axis-{n}") for n in range(1, 5)]
-    partners = [PartnerFactory() for _ in range(3 * scale)]
-    for index in range(10 * scale):
-        project = ProjectFactory(
-            axis=axes[index % 4], programme=programme, number=index + 1, slug=f"project-{index + 1}"
-        )
-        project.partners.set(partners[:3])
-        for number in range(1, 4):
-            activity = ActivityFactory(project=project, number=number, is_done=number == 1)
-            ActivityFactory(project=project, parent=activity, number=1, is_done=number == 1)
-        ProjectUpdateFactory(project=project)
-    for day in range(1, 1 + 6 * scale):
-        MilestoneFactory(programme=programme, date=datetime.date(2023, 1, 1) + datetime.timedelta(days=day))
-        models.CommitteeMeeting.objects.create(programme=programme, date=datetime.date(2024, 1, day % 28 + 1))
-        models.Objective.objects.create(programme=programme, number=day, title_ar=f"هدف {day}", title_fr="But")
-        models.Principle.objects.create(programme=programme, number=day, name_ar=f"مبدأ {day}", name_fr="P")
-        models.MethodStep.objects.create(programme=programme, number=day, text_ar=f"خطوة {day}", text_fr="É")
-        models.CommitteeMember.objects.create(
-            programme=programme, order=day, role_ar="عضو", role_fr="Membre", holder_ar="ممثل", holder_fr="Représentant"
-        )
+    """Build a programme with 4 axes and 10×scale projects, each with activities, sub-steps and updates.
+
+    The search index is refreshed once at the end (search_refresh_deferred), not at each of the hundred saves.
+    """
+    with search_refresh_deferred():
+        CommuneFactory()
+        programme = ProgrammeFactory()
+        axes = [AxisFactory(programme=programme, number=n, slug=f"axis-{n}") for n in range(1, 5)]
+        partners = [PartnerFactory() for _ in range(3 * scale)]
+        for index in range(10 * scale):
+            project = ProjectFactory(
+                axis=axes[index % 4], programme=programme, number=index + 1, slug=f"project-{index + 1}"
+            )
+            project.partners.set(partners[:3])
+            for number in range(1, 4):
+                activity = ActivityFactory(project=project, number=number, is_done=number == 1)
+                ActivityFactory(project=project, parent=activity, number=1, is_done=number == 1)
+            ProjectUpdateFactory(project=project)
+        for day in range(1, 1 + 6 * scale):
+            MilestoneFactory(programme=programme, date=datetime.date(2023, 1, 1) + datetime.timedelta(days=day))
+            models.CommitteeMeeting.objects.create(programme=programme, date=datetime.date(2024, 1, day % 28 + 1))
+            models.Objective.objects.create(programme=programme, number=day, title_ar=f"هدف {day}", title_fr="But")
+            models.Principle.objects.create(programme=programme, number=day, name_ar=f"مبدأ {day}", name_fr="P")
+            models.MethodStep.objects.create(programme=programme, number=day, text_ar=f"خطوة {day}", text_fr="É")
+            models.CommitteeMember.objects.create(
+                programme=programme,
+                order=day,
+                role_ar="عضو",
+                role_fr="Membre",
+                holder_ar="ممثل",
+                holder_fr="Représentant",
+            )
     return programme

@@ -5,11 +5,16 @@ model it depends on is saved or deleted (the admin, services, management command
 transaction, so that the index never says more than the database. Writes that send no signal (bulk_create,
 QuerySet.update) are caught up by search_index_rebuild(); whatever the index holds, the search only returns
 objects that the source's queryset still calls public (transparency.selectors).
+
+A write of many objects at once (a programme built with its projects, activities and partners) may refresh the
+entries once at its end instead of at each save: search_refresh_deferred().
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import transaction
@@ -20,6 +25,9 @@ from transparency.models import SearchEntry
 from transparency.registry import SearchSource, registry
 
 BATCH_SIZE = 500
+
+# The objects waiting for their entries, per search kind, inside search_refresh_deferred(); None outside.
+_deferred: ContextVar[dict[str, set[int]] | None] = ContextVar("search_refresh_deferred", default=None)
 
 
 def _other_languages(language: str) -> list[str]:
@@ -63,10 +71,38 @@ def search_entries_refresh(source: SearchSource, pks: Iterable[int]) -> None:
     pks = sorted({pk for pk in pks if pk is not None})
     if not pks:
         return
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.setdefault(source.kind, set()).update(pks)
+        return
     with transaction.atomic():
         SearchEntry.objects.filter(kind=source.kind, object_id__in=pks).delete()
         objects = source.queryset().filter(pk__in=pks)
         SearchEntry.objects.bulk_create(entries_build(source, objects), batch_size=BATCH_SIZE)
+
+
+@contextmanager
+def search_refresh_deferred() -> Iterator[None]:
+    """Refresh the entries of the objects saved inside the block once each, when it ends without an error.
+
+    Each save inside still asks for its refresh (and each delete removes its entries at once); an object saved ten
+    times, or whose ten children are saved, is indexed once, from what the database holds at the end. A block
+    inside another adds to the outer one's. The index lags the database only inside the block, so the block
+    belongs inside the transaction of the write it covers.
+    """
+    if _deferred.get() is not None:
+        yield
+        return
+    pending: dict[str, set[int]] = {}
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    for kind, pks in pending.items():
+        source = registry.searches.get(kind)
+        if source is not None:
+            search_entries_refresh(source, pks)
 
 
 def search_entries_remove(source: SearchSource, pks: Iterable[int]) -> None:

@@ -1,5 +1,6 @@
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -11,7 +12,7 @@ from tests.budgets.factories import BudgetLineFactory, BudgetYearFactory
 from tests.consultations.factories import ContributionFactory, RoundFactory
 from tests.factories import ActivityFactory, ProjectFactory, programme_build
 from tests.petitions.factories import PetitionFactory
-from transparency.index import search_index_rebuild
+from transparency.index import search_index_rebuild, search_refresh_deferred
 from transparency.models import SearchEntry
 from transparency.selectors import search_data
 
@@ -182,6 +183,39 @@ def test_rebuild_indexes_what_signals_missed(indexed):
     counts = search_index_rebuild()
     assert counts["project"] == 10
     assert "المدينة الخضراء" in found("المدينة")["project"]
+
+
+def test_a_deferred_refresh_indexes_each_object_once_from_what_it_ends_as(indexed):
+    project = Project.objects.get(slug="project-1")
+    with search_refresh_deferred():
+        with CaptureQueriesContext(connection) as writes:
+            project.title_ar = "الحي النظيف"
+            project.save()
+            for number in range(10, 15):
+                ActivityFactory(project=project, number=number, text_ar=f"نشاط {number}", text_fr=f"Activité {number}")
+            with search_refresh_deferred():
+                project.title_fr = "Le quartier soigné"
+                project.save()
+        # Until the block ends, the index says what it said before.
+        assert not any(SearchEntry._meta.db_table in query["sql"] for query in writes.captured_queries)
+        assert "المدينة الخضراء" in found("المدينة الخضراء")["project"]
+        assert not found("soigne", "fr")
+    assert found("النظيف")["project"] == {"الحي النظيف"}
+    assert found("soigne", "fr")["project"] == {"Le quartier soigné"}
+    added = project.activities.filter(number__gte=10).values_list("pk", flat=True)
+    assert SearchEntry.objects.filter(kind="activity", object_id__in=added).count() == 5 * 2
+    assert SearchEntry.objects.filter(kind="project", object_id=project.pk).count() == 2
+
+
+def test_a_deferred_refresh_that_fails_indexes_nothing(indexed):
+    project = Project.objects.get(slug="project-1")
+    with pytest.raises(RuntimeError), search_refresh_deferred():
+        ActivityFactory(project=project, number=20, text_ar="نشاط ملغى", text_fr="Activité annulée")
+        raise RuntimeError("the write was given up")
+    assert found("ملغى") == {}
+    # Outside the block, each save refreshes at once again.
+    ActivityFactory(project=project, number=21, text_ar="نشاط جديد", text_fr="Nouvelle activité")
+    assert len(found("جديد")["activity"]) == 1
 
 
 @pytest.mark.parametrize(
