@@ -7,6 +7,10 @@ MANAGE := $(BIN)/python manage.py
 # The embedded default: SQLite in var/, local-memory cache, console e-mail sent by a background worker, debug on.
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 HOST ?= 127.0.0.1
+# The suite runs in one process per core, up to 3 (pytest-xdist), the tests handed out in their order;
+# TEST_PROCESSES=0 runs it in this process alone.
+TEST_PROCESSES ?= auto
+PYTEST := $(BIN)/python -m pytest --numprocesses=$(TEST_PROCESSES) --maxprocesses=3
 PORT ?= 8000
 
 .PHONY: run test test-postgres test-browser admin lint format messages compilemessages check-deploy clean
@@ -57,17 +61,17 @@ test: | $(BIN)/python
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 # The same suite against PostgreSQL (DATABASE_URL defaults to the local server, user postgres).
 test-postgres: | $(BIN)/python
 	@scripts/system-deps test
 	@$(MAKE) --no-print-directory $(VENV)/.installed-test compilemessages
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/openmun} $(BIN)/python -m pytest
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/openmun} $(PYTEST)
 
 test-browser: $(VENV)/.installed-test compilemessages
 	@scripts/system-deps test
-	$(BIN)/python -m pytest tests/browser
+	$(PYTEST) tests/browser
 
 check-deploy: $(VENV)/.installed-run
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \

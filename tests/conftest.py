@@ -1,11 +1,28 @@
+import os
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import translation
 
 FIXTURES_DIR = settings.BASE_DIR / "fixtures"
+
+# make test runs the suite in several processes (pytest-xdist): "gw0", "gw1"… (none when pytest runs alone).
+WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+
+# Passwords hashed as production does (PBKDF2, a million rounds) cost a tenth of a second each, for every staff
+# account a test creates and every sign-in: the tests hash with the fastest of Django's hashers instead (and still
+# read production's hashes).
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_process_settings(tmp_path_factory):
+    """Fast password hashes; files that the tests upload go to a folder of each test process, never to var/media."""
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS, MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -51,8 +68,10 @@ def assert_queries_fixed(client):
 
 
 # The caches as in production: Redis, the local one of the machine and of CI, a database of its own per database
-# engine, so that the suite on SQLite and the one on PostgreSQL may run at the same time without emptying each other's.
-REDIS_DATABASE = 8 if "postgresql" in settings.DATABASES["default"]["ENGINE"] else 7
+# engine and test process, so that the processes of the suite on SQLite and of the one on PostgreSQL may run at the
+# same time without emptying each other's: 7, 10, 13 on SQLite, 8, 11, 14 on PostgreSQL (9 is the benchmarks').
+REDIS_DATABASE = (8 if "postgresql" in settings.DATABASES["default"]["ENGINE"] else 7) + 3 * WORKER
+assert REDIS_DATABASE <= 15, "Redis has 16 databases: run the suite in at most 3 processes (make test does)."
 REDIS = {
     "BACKEND": "django_redis.cache.RedisCache",
     "LOCATION": f"redis://127.0.0.1:6379/{REDIS_DATABASE}",
