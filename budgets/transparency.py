@@ -1,8 +1,8 @@
 """What the citizen and participatory budgets publish through search, open data, feeds, the calendar, the sitemap.
 
 Discovered by the transparency app (transparency/registry.py). Only published budget years and cycles appear,
-and only the published proposals of a published cycle, without their author's name or e-mail; votes are given
-once the cycle's results are public, as counts.
+and only the published proposals of a published cycle, without their author's name or e-mail. Votes appear nowhere
+here: the cycle's page shows their counts once its results are public (budgets/selectors/participatory.py).
 """
 
 from __future__ import annotations

@@ -198,28 +198,52 @@ def version_current(scope: str) -> str:
     return version_get(scope)
 
 
+class KeptPerVersion:
+    """Values kept in this process under the content version, for the size keys asked last.
+
+    get(key, compute) returns the value kept for key while the version has not moved, else compute()'s, which it
+    keeps (the least recently asked key goes first past size). What compute() raises is not kept. A value computed
+    while a change commits is kept under the version the change moves again once committed, so it is computed anew
+    at the next call. When the cache is down, compute() is called every time.
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self.entries: OrderedDict[Hashable, tuple[str, object]] = OrderedDict()
+
+    def get(self, key: Hashable, compute: Callable[[], Value]) -> Value:
+        try:
+            version = version_current(CONTENT)
+        except CACHE_ERRORS:
+            return compute()
+        found = self.entries.get(key)
+        if found is None or found[0] != version:
+            found = self.entries[key] = (version, compute())
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        self.entries.move_to_end(key)
+        return found[1]
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
 def kept_per_version(function: Callable[[], Value]) -> Callable[[], Value]:
     """Keep what function() returns in this process until the content version moves: one read per change.
 
     For the small reads that most requests make (the commune, the search synonyms): at most a cache round trip (none
-    while the version is trusted, version_current) where the read costs a query. A value read while a change commits
-    is kept under the version the change moves again once committed, so it is read anew at the next call. When the
-    cache is down, function() is called every time.
+    while the version is trusted, version_current) where the read costs a query.
     """
-    kept: list[tuple[str, Value]] = []
+    kept = KeptPerVersion(size=1)
 
     @functools.wraps(function)
     def wrapper() -> Value:
-        try:
-            version = version_current(CONTENT)
-        except CACHE_ERRORS:
-            return function()
-        if kept and kept[0][0] == version:
-            return kept[0][1]
-        value = function()
-        kept[:] = [(version, value)]
-        return value
+        return kept.get(None, function)
 
+    wrapper.cache_clear = kept.clear
     return wrapper
 
 
@@ -233,21 +257,11 @@ def kept_per_version_by_key(size: int) -> Callable[[Callable[[Key], Model]], Cal
     """
 
     def decorator(function: Callable[[Key], Model]) -> Callable[[Key], Model]:
-        kept: OrderedDict[Key, tuple[str, Model]] = OrderedDict()
+        kept = KeptPerVersion(size)
 
         @functools.wraps(function)
         def wrapper(key: Key) -> Model:
-            try:
-                version = version_current(CONTENT)
-            except CACHE_ERRORS:
-                return function(key)
-            found = kept.get(key)
-            if found is None or found[0] != version:
-                found = kept[key] = (version, function(key))
-                while len(kept) > size:
-                    kept.popitem(last=False)
-            kept.move_to_end(key)
-            return copy.copy(found[1])
+            return copy.copy(kept.get(key, lambda: function(key)))
 
         wrapper.cache_clear = kept.clear
         return wrapper

@@ -57,7 +57,7 @@ def test_outside_a_request_the_part_is_always_rendered():
 
 
 def test_only_a_bounded_number_of_parts_is_kept(monkeypatch):
-    monkeypatch.setattr(tags, "KEPT_FRAGMENTS_SIZE", 2)
+    monkeypatch.setattr(tags.kept_fragments, "size", 2)
     counter = Counter()
     for kind in ("a", "b", "c"):
         render(counter, kind=kind)

@@ -2,7 +2,6 @@
 {% kept %}, the parts of every page rendered once per content version."""
 
 import datetime
-from collections import OrderedDict
 from decimal import Decimal
 
 from django import template
@@ -11,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from openmun.cache import CACHE_ERRORS, CONTENT, version_current
+from openmun.cache import KeptPerVersion
 from openmun.formatting import NBSP, date_text, group_digits, percent_text
 
 register = template.Library()
@@ -104,8 +103,7 @@ def ltr(value):
 
 
 # The fragments {% kept %} keeps in this process: a few per language and page kind, under the content version.
-KEPT_FRAGMENTS_SIZE = 256
-kept_fragments: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
+kept_fragments = KeptPerVersion(size=256)
 
 
 class KeptNode(template.Node):
@@ -116,18 +114,8 @@ class KeptNode(template.Node):
         if context.get("request") is None:
             # Rendered outside a request (an error page, a mail): the context may lack what a page has.
             return self.nodelist.render(context)
-        try:
-            version = version_current(CONTENT)
-        except CACHE_ERRORS:
-            return self.nodelist.render(context)
         key = (self.name, get_language(), *(str(value.resolve(context)) for value in self.varying))
-        found = kept_fragments.get(key)
-        if found is None or found[0] != version:
-            found = kept_fragments[key] = (version, self.nodelist.render(context))
-            while len(kept_fragments) > KEPT_FRAGMENTS_SIZE:
-                kept_fragments.popitem(last=False)
-        kept_fragments.move_to_end(key)
-        return found[1]
+        return kept_fragments.get(key, lambda: self.nodelist.render(context))
 
 
 @register.tag
