@@ -251,6 +251,32 @@ class ProjectAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
         extra_context = {"activity_versions": activity_versions(object_id), **(extra_context or {})}
         return super().history_view(request, object_id, extra_context)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """On the page that restores a version, offer the version's partners, not the project's current ones.
+
+        django-simple-history fills that form from the version except its many-to-many fields, which the form reads
+        from the project as it is now. A version recorded without its partners (those that populate_history wrote
+        when the data was loaded) keeps the current partners rather than offering none.
+        """
+        form = super().get_form(request, obj, change=change, **kwargs)
+        match = request.resolver_match
+        if obj is None or match is None or match.url_name != "programme_project_simple_history":
+            return form
+        version_id = match.args[1] if len(match.args) > 1 else ""
+        if not version_id.isdigit():
+            return form
+        version = obj.history.filter(history_id=version_id).first()
+        partners = [row.partner_id for row in version.partners.all()] if version is not None else []
+        if not partners:
+            return form
+
+        class VersionForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.initial["partners"] = partners
+
+        return VersionForm
+
     @admin.display(description=_("title"), ordering="title")
     def title_excerpt(self, obj):
         return columns.excerpt(obj.title)
